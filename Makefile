@@ -1,0 +1,48 @@
+# The two commands of the README: `make run` (demo) and `make test` (everything).
+# Both create the virtual environment, fetch and start a local Neo4j, and migrate it.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+# The test database: its own instance (port 7688, its own data folder), never the demo data.
+TEST_ENV := GRAPH_API_LOCAL_INSTANCE=test GRAPH_API_NEO4J_HEAP=2g GRAPH_API_NEO4J_PAGECACHE=1g
+
+.PHONY: install run test lint format db-stop bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: the API on http://127.0.0.1:8000/graphql over a local database with demo data
+run: install
+	$(BIN)/graph-api db start
+	$(BIN)/graph-api db migrate
+	$(BIN)/graph-api seed --scale demo --if-empty
+	GRAPH_API_DEV_MODE=$${GRAPH_API_DEV_MODE:-true} $(BIN)/graph-api serve
+
+## test: every test, against a throwaway local database
+test: install
+	$(TEST_ENV) $(BIN)/graph-api db start
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+db-stop: install
+	$(BIN)/graph-api db stop
+	$(TEST_ENV) $(BIN)/graph-api db stop
+
+clean: db-stop
+	rm -rf .local/instances $(VENV)

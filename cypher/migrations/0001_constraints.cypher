@@ -1,0 +1,14 @@
+// Every label's id is unique; the constraint also gives the index that id lookups use.
+CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT offender_id IF NOT EXISTS FOR (n:Offender) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT associate_id IF NOT EXISTS FOR (n:Associate) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT address_id IF NOT EXISTS FOR (n:Address) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT vehicle_id IF NOT EXISTS FOR (n:Vehicle) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT mark_id IF NOT EXISTS FOR (n:Mark) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT photo_id IF NOT EXISTS FOR (n:Photo) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT agency_id IF NOT EXISTS FOR (n:Agency) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT agency_code IF NOT EXISTS FOR (n:Agency) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT intelligence_id IF NOT EXISTS FOR (n:Intelligence) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT risk_assessment_id IF NOT EXISTS FOR (n:RiskAssessment) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT photo_sha256 IF NOT EXISTS FOR (n:Photo) REQUIRE n.sha256 IS UNIQUE;
+CREATE CONSTRAINT offender_pnc IF NOT EXISTS FOR (n:Offender) REQUIRE n.pncId IS UNIQUE;

@@ -1,0 +1,65 @@
+"""Reads the Cypher kept as `.cypher` files under `cypher/`: migrations and hand-written queries."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from graph_api.settings import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+CYPHER_DIR = PROJECT_ROOT / "cypher"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.cypher$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered schema migration file, split into statements."""
+
+    version: int
+    name: str
+    statements: tuple[str, ...]
+    checksum: str
+
+
+def split_statements(text: str) -> tuple[str, ...]:
+    """Statements of a Cypher file: `;` at a line end separates them; `//` lines are comments."""
+    lines = [line for line in text.splitlines() if not line.strip().startswith("//")]
+    parts = re.split(r";\s*$", "\n".join(lines), flags=re.MULTILINE)
+    return tuple(part.strip() for part in parts if part.strip())
+
+
+def migrations(folder: Path = CYPHER_DIR / "migrations") -> list[Migration]:
+    """All migrations in version order; file names are `NNNN_snake_name.cypher`."""
+    found = []
+    for path in sorted(folder.glob("*.cypher")):
+        match = _MIGRATION_NAME.match(path.name)
+        if match is None:
+            raise ValueError(f"migration file {path.name} is not named NNNN_snake_name.cypher")
+        text = path.read_text()
+        found.append(
+            Migration(
+                version=int(match.group(1)),
+                name=match.group(2),
+                statements=split_statements(text),
+                checksum=hashlib.sha256(text.encode()).hexdigest(),
+            )
+        )
+    versions = [m.version for m in found]
+    if len(set(versions)) != len(versions):
+        raise ValueError("two migration files share a version number")
+    return found
+
+
+@cache
+def query(name: str) -> str:
+    """The text of `cypher/queries/<name>.cypher` (one statement), read once."""
+    statements = split_statements((CYPHER_DIR / "queries" / f"{name}.cypher").read_text())
+    if len(statements) != 1:
+        raise ValueError(f"cypher/queries/{name}.cypher must hold exactly one statement")
+    return statements[0]

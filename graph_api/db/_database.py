@@ -1,0 +1,146 @@
+"""Driver lifecycle: the async driver the API uses, and the sync one for command-line tools."""
+
+from __future__ import annotations
+
+import contextvars
+from typing import TYPE_CHECKING, Any
+
+import neo4j
+from neo4j import AsyncGraphDatabase, GraphDatabase, Query, RoutingControl
+from neo4j import exceptions as neo4j_errors
+
+from graph_api.db._connection import ConnectionTarget, DatabaseAccessError, connection_target
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from graph_api.settings import Settings
+
+#: Counts database round trips in the current request (see `round_trips`).
+_round_trips: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "round_trips", default=None
+)
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database did not answer (down, unreachable, timed out); the API says UNAVAILABLE."""
+
+
+def describe_failure(error: Exception, target: ConnectionTarget) -> str:
+    """One line for a person about why the database could not be used."""
+    if isinstance(error, neo4j_errors.AuthError):
+        return (
+            f"Neo4j at {target.uri} refused the credentials of user '{target.user}' "
+            "(check NEO4J_USER / NEO4J_PASSWORD)"
+        )
+    if isinstance(error, neo4j_errors.ConfigurationError | ValueError):
+        return f"NEO4J_URI '{target.uri}' is not usable: {error}"
+    if isinstance(error, neo4j_errors.ServiceUnavailable | OSError):
+        hint = " (start it with `graph-api db start`)" if target.local else ""
+        return f"cannot reach Neo4j at {target.uri}{hint}"
+    return f"Neo4j at {target.uri} failed: {type(error).__name__}"
+
+
+def open_sync_driver(settings: Settings) -> tuple[neo4j.Driver, ConnectionTarget]:
+    """A verified sync driver for tools; DatabaseAccessError with one readable line otherwise."""
+    target = connection_target(settings)
+    try:
+        driver = GraphDatabase.driver(
+            target.uri,
+            auth=(target.user, target.password),
+            connection_timeout=settings.neo4j_connect_timeout_seconds,
+        )
+        driver.verify_connectivity()
+    except Exception as error:  # every failure becomes one readable line
+        raise DatabaseAccessError(describe_failure(error, target)) from error
+    return driver, target
+
+
+class Database:
+    """The API's handle on Neo4j: parameterised reads routed as reads, writes as writes."""
+
+    def __init__(self, driver: neo4j.AsyncDriver, target: ConnectionTarget, timeout: float) -> None:
+        self.driver = driver
+        self.target = target
+        self.name = target.database
+        self.timeout = timeout
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Database:
+        """Open the async driver lazily (no I/O here), so the app starts while Neo4j is down."""
+        target = connection_target(settings)
+        driver = AsyncGraphDatabase.driver(
+            target.uri,
+            auth=(target.user, target.password),
+            connection_timeout=settings.neo4j_connect_timeout_seconds,
+            connection_acquisition_timeout=settings.neo4j_connect_timeout_seconds,
+            max_connection_pool_size=settings.neo4j_pool_size,
+            max_transaction_retry_time=0,  # fail fast: the client decides whether to retry
+        )
+        return cls(driver, target, settings.neo4j_query_timeout_seconds)
+
+    async def close(self) -> None:
+        await self.driver.close()
+
+    async def ping(self) -> bool:
+        """True when the database answers a trivial read."""
+        try:
+            await self.read("RETURN 1 AS ok")
+        except DatabaseUnavailable:
+            return False
+        return True
+
+    async def read(
+        self, cypher: str, parameters: Mapping[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Run one read statement (one round trip) and return its records as dicts."""
+        return await self._run(cypher, parameters, RoutingControl.READ)
+
+    async def write(
+        self, cypher: str, parameters: Mapping[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Run one write statement in its own transaction and return its records as dicts."""
+        return await self._run(cypher, parameters, RoutingControl.WRITE)
+
+    async def _run(
+        self, cypher: str, parameters: Mapping[str, Any] | None, routing: RoutingControl
+    ) -> list[dict[str, Any]]:
+        counter = _round_trips.get()
+        if counter is not None:
+            counter[0] += 1
+        try:
+            records, _, _ = await self.driver.execute_query(
+                Query(cypher, timeout=self.timeout),
+                dict(parameters or {}),
+                database_=self.name,
+                routing_=routing,
+            )
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as error:
+            raise DatabaseUnavailable(describe_failure(error, self.target)) from error
+        except neo4j_errors.ClientError as error:
+            if error.code and "TransactionTimedOut" in error.code:
+                raise DatabaseUnavailable("the database did not answer in time") from error
+            raise
+        except neo4j_errors.TransientError as error:
+            raise DatabaseUnavailable("the database is busy; try again") from error
+        return [record.data() for record in records]
+
+
+class RoundTripCounter:
+    """Counts the statements sent to the database inside a `with` block (tests, diagnostics)."""
+
+    def __init__(self) -> None:
+        self._cell = [0]
+        self._token: contextvars.Token[list[int] | None] | None = None
+
+    @property
+    def count(self) -> int:
+        return self._cell[0]
+
+    def __enter__(self) -> RoundTripCounter:
+        self._token = _round_trips.set(self._cell)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._token is not None:
+            _round_trips.reset(self._token)

@@ -1,0 +1,44 @@
+"""What every resolver gets: the database, the settings, the request id and the Principal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from strawberry.fastapi import BaseContext
+
+from graph_api.errors import ApiError, BadUserInput
+
+if TYPE_CHECKING:
+    from graph_api.db import Database
+    from graph_api.identity import Principal
+    from graph_api.settings import Settings
+
+
+@dataclass
+class RequestContext(BaseContext):
+    """Per-request context; the Principal is checked only where a field needs it."""
+
+    database: Database
+    settings: Settings
+    request_id: str
+    principal_or_error: Principal | ApiError
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+    def principal(self) -> Principal:
+        """The authenticated Principal, or the authentication error for this request."""
+        if isinstance(self.principal_or_error, ApiError):
+            raise self.principal_or_error
+        return self.principal_or_error
+
+    def principal_with_purpose(self) -> Principal:
+        """The Principal, required to state a purpose: offender data is only read for one."""
+        principal = self.principal()
+        if not principal.purpose:
+            raise BadUserInput(
+                "a purpose is required to read offender data: send the `X-Purpose` header "
+                "or a `purpose` claim in the token"
+            )
+        return principal

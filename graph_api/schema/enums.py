@@ -1,0 +1,46 @@
+"""Registers the domain enumerations with Strawberry, once, so the schema can use them."""
+
+from __future__ import annotations
+
+import strawberry
+
+from graph_api.domain import (
+    AddressKind,
+    AgencyKind,
+    AssociationType,
+    Classification,
+    Gender,
+    LinkType,
+    MarkType,
+    NominalType,
+    RiskLevel,
+    RiskTool,
+    Role,
+    ShareMode,
+    Side,
+    VehicleRole,
+)
+
+_VOCABULARIES = (
+    AddressKind, AgencyKind, AssociationType, Classification, Gender, LinkType, MarkType,
+    NominalType, RiskLevel, RiskTool, Role, ShareMode, Side, VehicleRole,
+)  # fmt: skip
+for _vocabulary in _VOCABULARIES:
+    strawberry.enum(_vocabulary)
+
+__all__ = [
+    "AddressKind",
+    "AgencyKind",
+    "AssociationType",
+    "Classification",
+    "Gender",
+    "LinkType",
+    "MarkType",
+    "NominalType",
+    "RiskLevel",
+    "RiskTool",
+    "Role",
+    "ShareMode",
+    "Side",
+    "VehicleRole",
+]

@@ -1,0 +1,61 @@
+"""Turns every error into `{message, extensions.code}`: API errors keep their safe message,
+anything else is masked and logged under the request id (no stack traces or Cypher leave)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from graphql.error import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from graph_api.db import DatabaseUnavailable
+from graph_api.errors import ApiError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+log = logging.getLogger("graph_api.errors")
+
+#: Validation and parse errors come from graphql-core with no original error: they describe the
+#: client's document, never our data, so their message is kept.
+_DOCUMENT_ERROR = "GRAPHQL_VALIDATION_FAILED"
+
+
+def _coded(error: GraphQLError, request_id: str) -> GraphQLError:
+    original = error.original_error
+    if isinstance(original, ApiError):
+        code, message = original.code, original.message
+    elif isinstance(original, DatabaseUnavailable):
+        code, message = "UNAVAILABLE", "the database is unavailable; try again shortly"
+    elif original is None:
+        code, message = (error.extensions or {}).get("code", _DOCUMENT_ERROR), error.message
+    else:
+        log.error(
+            "request %s: unexpected error at %s",
+            request_id,
+            error.path,
+            exc_info=(type(original), original, original.__traceback__),
+        )
+        code, message = "INTERNAL_SERVER_ERROR", f"internal error (request id {request_id})"
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": code, "requestId": request_id},
+    )
+
+
+class ErrorCodes(SchemaExtension):
+    """Codes and masks the errors of every operation."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not result.errors:
+            return
+        context = self.execution_context.context
+        request_id = getattr(context, "request_id", "-")
+        result.errors = [_coded(error, request_id) for error in result.errors]

@@ -1,0 +1,89 @@
+"""Configuration from environment variables, with a local default for every setting."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The checkout this package runs from; local state lives beside it, git-ignored.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Bolt ports of the managed local instances: the demo data and the throwaway test database.
+LOCAL_PORTS = {"demo": 7687, "test": 7688}
+
+
+class Settings(BaseSettings):
+    """Every knob of the service. Environment variables override the defaults shown here."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+
+    # --- database -------------------------------------------------------------------------
+    neo4j_uri: str | None = Field(
+        default=None,
+        description="External Neo4j 5.26+ (bolt://, neo4j:// for a cluster, neo4j+s:// for Aura). "
+        "Unset: the project's own local server is used.",
+    )
+    neo4j_user: str = Field(default="neo4j", description="Database user.")
+    neo4j_password: str | None = Field(
+        default=None,
+        description="Database password. Unset with the local server: its generated one.",
+    )
+    neo4j_database: str = Field(default="neo4j", description="Database name.")
+    neo4j_query_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Per-transaction timeout enforced by the server."
+    )
+    neo4j_connect_timeout_seconds: float = Field(
+        default=3.0, gt=0, description="How long to wait for a connection before UNAVAILABLE."
+    )
+    neo4j_pool_size: int = Field(default=64, ge=1, description="Driver connection pool size.")
+
+    # --- local server managed by `graph-api db` -------------------------------------------
+    graph_api_local_instance: str = Field(
+        default="demo",
+        pattern=r"^[a-z][a-z0-9-]{0,30}$",
+        description="Name of the local instance: its own data folder and port (demo, test, ...).",
+    )
+    graph_api_local_port: int | None = Field(
+        default=None, ge=1024, le=65535, description="Bolt port of the local instance."
+    )
+    graph_api_state_dir: Path = Field(
+        default=PROJECT_ROOT / ".local",
+        description="Git-ignored folder for Neo4j jars, data, logs and generated passwords.",
+    )
+    graph_api_neo4j_heap: str = Field(default="4g", description="JVM heap of the local server.")
+    graph_api_neo4j_pagecache: str = Field(
+        default="4g", description="Page cache of the local server."
+    )
+
+    # --- HTTP service ---------------------------------------------------------------------
+    graph_api_host: str = Field(default="127.0.0.1", description="Address `serve` binds.")
+    graph_api_port: int = Field(default=8000, ge=1, le=65535, description="Port `serve` binds.")
+    graph_api_jwt_secret: SecretStr | None = Field(
+        default=None,
+        description="HS256 secret for bearer tokens. Unset: one is generated into local state.",
+    )
+    graph_api_dev_mode: bool = Field(
+        default=False,
+        description="Development mode: GraphiQL, introspection and field suggestions on.",
+    )
+
+    @property
+    def local_port(self) -> int:
+        """Bolt port of the local instance: configured, or the instance's well-known port."""
+        if self.graph_api_local_port is not None:
+            return self.graph_api_local_port
+        return LOCAL_PORTS.get(self.graph_api_local_instance, 7689)
+
+    @property
+    def uses_local_server(self) -> bool:
+        """True when no external database is configured."""
+        return not self.neo4j_uri
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

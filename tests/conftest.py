@@ -1,0 +1,127 @@
+"""Fixtures: a real Neo4j (the throwaway `test` instance, or NEO4J_URI), migrated and seeded."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pytest
+import pytest_asyncio
+
+# Tests never touch the demo data: unless NEO4J_URI names a database, use the `test` instance.
+os.environ.setdefault("GRAPH_API_LOCAL_INSTANCE", "test")
+os.environ.setdefault("GRAPH_API_NEO4J_HEAP", "2g")
+os.environ.setdefault("GRAPH_API_NEO4J_PAGECACHE", "1g")
+
+from graph_api.app import create_app
+from graph_api.db import LocalServer, migrate, open_sync_driver
+from graph_api.domain import Classification, Role
+from graph_api.identity import mint_token
+from graph_api.settings import Settings
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Callable, Iterator
+
+    import neo4j
+
+TINY_SEED = 7
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Test settings: the test instance, a fixed JWT secret, production mode."""
+    return Settings(graph_api_jwt_secret="test-secret-not-for-production-0123456789")  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def driver(settings: Settings) -> Iterator[neo4j.Driver]:
+    """A sync driver to the migrated test database (the local server is started if needed)."""
+    if settings.uses_local_server:
+        LocalServer(settings).start()
+    driver, target = open_sync_driver(settings)
+    migrate(driver, target.database)
+    yield driver
+    driver.close()
+
+
+@pytest.fixture(scope="session")
+def database(settings: Settings) -> str:
+    return settings.neo4j_database
+
+
+@pytest.fixture(scope="session")
+def tiny_graph(driver: neo4j.Driver, database: str) -> dict[str, Any]:
+    """The `tiny` dataset (seed 7), loaded unless the database already holds exactly it."""
+    import seed
+
+    plan = seed.plan("tiny", None, TINY_SEED)
+    records, _, _ = driver.execute_query(
+        "MATCH (d:Dataset) RETURN d.seed AS seed, d.scale AS scale, d.offenders AS offenders",
+        database_=database,
+    )
+    loaded = [dict(r) for r in records]
+    wanted = {"seed": plan.seed, "scale": plan.scale, "offenders": plan.offenders}
+    if loaded != [wanted]:
+        if not seed.database_is_empty(driver, database):
+            seed.clear(driver, database)
+        seed.load(driver, database, plan)
+    return wanted
+
+
+@pytest.fixture(scope="session")
+def mint(settings: Settings) -> Callable[..., str]:
+    """Mint a test token: mint(agency, roles=..., clearance=..., purpose=...)."""
+
+    def _mint(
+        agency: str,
+        roles: tuple[Role, ...] = (Role.ANALYST,),
+        clearance: Classification = Classification.SECRET,
+        purpose: str | None = "test",
+        user: str = "tester",
+        ttl_seconds: int = 600,
+    ) -> str:
+        return mint_token(
+            settings,
+            user=user,
+            agency=agency,
+            roles=list(roles),
+            clearance=clearance,
+            purpose=purpose,
+            ttl_seconds=ttl_seconds,
+        )
+
+    return _mint
+
+
+@pytest_asyncio.fixture(scope="session")
+async def client(settings: Settings, driver: neo4j.Driver) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to the app in-process (ASGI), over the real test database."""
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://api") as http:
+        yield http
+    await app.state.database.close()
+
+
+@pytest.fixture(scope="session")
+def graphql(client: httpx.AsyncClient) -> Callable[..., Any]:
+    """POST a GraphQL document: await graphql(query, variables=None, token=None) -> JSON body."""
+
+    async def _post(
+        query: str,
+        variables: dict[str, Any] | None = None,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        sent = dict(headers or {})
+        if token:
+            sent["Authorization"] = f"Bearer {token}"
+        response = await client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=sent
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    return _post

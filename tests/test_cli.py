@@ -1,0 +1,60 @@
+"""The command line: bad input and unreachable databases give one clear line, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    import neo4j
+
+    from graph_api.settings import Settings
+
+CLI = str(Path(sys.executable).parent / "graph-api")
+
+
+def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **env}
+    return subprocess.run(  # noqa: S603
+        [CLI, *args], capture_output=True, text=True, env=full_env, timeout=120, check=False
+    )
+
+
+def assert_one_clear_line(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert result.returncode != 0
+    output = (result.stdout + result.stderr).strip()
+    assert "Traceback" not in output
+    assert len(output.splitlines()) <= 2, output  # rich may wrap one long line
+    for word in words:
+        assert word in output, output
+
+
+def test_seed_rejects_unknown_scale() -> None:
+    assert_one_clear_line(run_cli("seed", "--scale", "bogus"), "bogus", "tiny")
+
+
+def test_seed_rejects_negative_offenders() -> None:
+    assert_one_clear_line(run_cli("seed", "--offenders", "-5"), "offenders")
+
+
+def test_unreachable_database_is_one_line() -> None:
+    result = run_cli("db", "status", NEO4J_URI="bolt://127.0.0.1:1", NEO4J_PASSWORD="x")
+    assert_one_clear_line(result, "cannot reach Neo4j at bolt://127.0.0.1:1")
+
+
+def test_wrong_password_is_one_line(settings: Settings, driver: neo4j.Driver) -> None:
+    if not settings.uses_local_server:
+        pytest.skip("needs the local server's port")
+    uri = f"bolt://127.0.0.1:{settings.local_port}"
+    result = run_cli("db", "status", NEO4J_URI=uri, NEO4J_PASSWORD="wrong-password")
+    assert_one_clear_line(result, "refused the credentials")
+
+
+def test_token_rejects_unknown_clearance() -> None:
+    result = run_cli("token", "--user", "u1", "--agency", "MET", "--clearance", "TOP")
+    assert_one_clear_line(result, "clearance must be one of")
