@@ -9,7 +9,9 @@ from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 
 from graph_api.schema.error_codes import ErrorCodes
+from graph_api.schema.planned import answer_from_plans
 from graph_api.schema.query import Query
+from graph_api.schema.types import Address, Associate, Mark, Offender, RestrictedNominal, Vehicle
 
 if TYPE_CHECKING:
     from strawberry.extensions import SchemaExtension
@@ -25,8 +27,11 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     extensions: list[type[SchemaExtension]] = [ErrorCodes]
     if not development:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    schema = strawberry.Schema(
         query=Query,
+        types=[Offender, Associate, Address, Vehicle, Mark, RestrictedNominal],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not development),
     )
+    answer_from_plans(schema._schema, roots={"Query"})
+    return schema

@@ -1,35 +1,180 @@
-"""The Query root: each root field plans one Cypher statement and shapes its records."""
+"""The Query root: each root field plans one Cypher statement, runs it, and shapes its records."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from graph_api import cypher_files
+from graph_api.planner import roots
+from graph_api.planner.selection import root_selection
+from graph_api.schema.enums import Gender, MarkType, Side
 from graph_api.schema.reference import Agency, Me
+from graph_api.schema.types import (
+    DEFAULT_PAGE,
+    AddressConnection,
+    MarkHitConnection,
+    NearbyOffender,
+    Node,
+    Offender,
+    OffenderConnection,
+    OffenderFilter,
+    OffenderOrder,
+    SearchHitConnection,
+    VehicleConnection,
+)
+
+from strawberry.types import Info  # noqa: TC002 - Strawberry reads resolver signatures at runtime
+
+from graph_api.schema.context import RequestContext
 
 if TYPE_CHECKING:
-    from strawberry.types import Info
+    from graph_api.planner.roots import Plan
 
-    from graph_api.schema.context import RequestContext
+Context = Info[RequestContext, None]
+
+First = Annotated[int, strawberry.argument(description="Page size, 1 to 100.")]
+After = Annotated[
+    str | None, strawberry.argument(description="`pageInfo.endCursor` of the page before.")
+]
+_READS = "Reads offender data: needs a purpose. Any role; results follow the agency scope."
+
+
+async def _answer(info: Context, plan: Plan | None) -> Any:
+    """Run the planned statement (one database round trip) and shape its records."""
+    if plan is None:
+        return None
+    records = await info.context.database.read(plan.cypher, plan.parameters)
+    return plan.shape(records)
 
 
 @strawberry.type
 class Query:
     @strawberry.field(description="Who is asking. Any authenticated principal.")
-    def me(self, info: Info[RequestContext, None]) -> Me:
+    def me(self, info: Context) -> Me:
         principal = info.context.principal()
-        return Me(
-            user_id=principal.user_id,
-            agency=principal.agency,
-            roles=sorted(principal.roles, key=lambda role: role.value),
-            clearance=principal.clearance,
-            purpose=principal.purpose,
-        )
+        return {  # type: ignore[return-value]  # planned-style map, see schema/planned.py
+            "userId": principal.user_id,
+            "agency": principal.agency,
+            "roles": sorted(role.value for role in principal.roles),
+            "clearance": principal.clearance.value,
+            "purpose": principal.purpose,
+        }
 
     @strawberry.field(description="Every agency, ordered by code. Any authenticated principal.")
-    async def agencies(self, info: Info[RequestContext, None]) -> list[Agency]:
+    async def agencies(self, info: Context) -> list[Agency]:
         info.context.principal()
         records = await info.context.database.read(cypher_files.query("agencies"))
-        return [Agency(**record["agency"]) for record in records]
+        return [{"__typename": "Agency", **record["agency"]} for record in records]  # type: ignore[misc]
+
+    @strawberry.field(description="An offender in scope, or null. " + _READS)
+    async def offender(self, info: Context, id: strawberry.ID) -> Offender | None:
+        principal = info.context.principal_with_purpose()
+        return await _answer(
+            info, roots.plan_offender(root_selection(info._raw_info), principal, id)
+        )  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Offenders in scope, filtered and ordered. " + _READS)
+    async def offenders(
+        self,
+        info: Context,
+        filter: OffenderFilter | None = None,
+        order_by: OffenderOrder = OffenderOrder.SURNAME,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+    ) -> OffenderConnection:
+        principal = info.context.principal_with_purpose()
+        selection = root_selection(info._raw_info)
+        plan = roots.plan_offenders(
+            selection, principal, selection.args.get("filter"), order_by.value, first, after
+        )
+        return await _answer(info, plan)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="Offenders by name or alias, fuzzy and phonetic, best match first. Out-of-scope "
+        "matches appear as RestrictedNominal for NATIONAL_SEARCH only. " + _READS
+    )
+    async def search_offenders(
+        self,
+        info: Context,
+        name: str,
+        dob_from: dt.date | None = None,
+        dob_to: dt.date | None = None,
+        gender: Gender | None = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+    ) -> SearchHitConnection:
+        principal = info.context.principal_with_purpose()
+        plan = roots.plan_search_offenders(
+            root_selection(info._raw_info), principal, name, dob_from, dob_to, gender, first, after
+        )
+        return await _answer(info, plan)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="Marks by type, body part, side and free text, with an in-scope bearer. "
+        + _READS
+    )
+    async def search_marks(
+        self,
+        info: Context,
+        type: MarkType | None = None,
+        body_part: str | None = None,
+        side: Side | None = None,
+        text: str | None = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+    ) -> MarkHitConnection:
+        principal = info.context.principal_with_purpose()
+        filters = {"type": type, "bodyPart": body_part, "side": side, "text": text}
+        plan = roots.plan_search_marks(
+            root_selection(info._raw_info), principal, filters, first, after
+        )
+        return await _answer(info, plan)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="Vehicles by registration: `?` is one unknown character, `*` any run; spaces "
+        "and case are ignored. Only vehicles linked to an offender in scope. " + _READS
+    )
+    async def vehicles(
+        self, info: Context, vrm: str, first: First = DEFAULT_PAGE, after: After = None
+    ) -> VehicleConnection:
+        principal = info.context.principal_with_purpose()
+        plan = roots.plan_vehicles(root_selection(info._raw_info), principal, vrm, first, after)
+        return await _answer(info, plan)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="Addresses at a postcode linked to an offender in scope. " + _READS
+    )
+    async def addresses(
+        self, info: Context, postcode: str, first: First = DEFAULT_PAGE, after: After = None
+    ) -> AddressConnection:
+        principal = info.context.principal_with_purpose()
+        plan = roots.plan_addresses(
+            root_selection(info._raw_info), principal, postcode, first, after
+        )
+        return await _answer(info, plan)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="In-scope offenders whose current address is within a radius (at most 50 km), "
+        "nearest first. " + _READS
+    )
+    async def offenders_near(
+        self,
+        info: Context,
+        latitude: float,
+        longitude: float,
+        radius_metres: float,
+        first: First = DEFAULT_PAGE,
+    ) -> list[NearbyOffender]:
+        principal = info.context.principal_with_purpose()
+        plan = roots.plan_offenders_near(
+            root_selection(info._raw_info), principal, latitude, longitude, radius_metres, first
+        )
+        return await _answer(info, plan)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Any visible node by its id, or null. " + _READS)
+    async def node(self, info: Context, id: strawberry.ID) -> Node | None:
+        principal = info.context.principal_with_purpose()
+        return await _answer(info, roots.plan_node(root_selection(info._raw_info), principal, id))  # type: ignore[no-any-return]

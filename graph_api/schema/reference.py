@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import strawberry
 
-if TYPE_CHECKING:
-    from graph_api.schema.enums import AgencyKind, Classification, Role
+from graph_api.schema.enums import AgencyKind, Classification, Role
 
 
 @strawberry.type(description="An agency that manages, shares or records information.")

@@ -1,0 +1,11 @@
+// The offenders in the principal's scope (DESIGN.md §4 rule 1): managed by its agency, or
+// shared with it by a share valid today. Callers append their filters and ordering.
+CALL () {
+  MATCH (o:Offender)
+  WHERE o.managingAgency = $agency
+  RETURN o
+  UNION
+  MATCH (:Agency {code: $agency})<-[s:SHARED_WITH]-(o:Offender)
+  WHERE s.from <= $today AND (s.to IS NULL OR s.to >= $today)
+  RETURN o
+}

@@ -1,0 +1,52 @@
+"""The access policy of DESIGN.md §4 (pinned down in docs/access-policy.md) as Cypher.
+
+Every planned statement carries the Principal as four parameters and uses these expressions at
+every hop, so what a principal may not see never leaves the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from graph_api.domain import CLASSIFICATION_RANK
+
+if TYPE_CHECKING:
+    from graph_api.identity import Principal
+
+
+def principal_parameters(principal: Principal, today: dt.date | None = None) -> dict[str, Any]:
+    """The parameters every statement gets: `$agency`, `$clearance`, `$today`, `$rank`."""
+    return {
+        "agency": principal.agency,
+        "clearance": principal.clearance.rank,
+        "today": today or dt.date.today(),
+        "rank": CLASSIFICATION_RANK,
+    }
+
+
+def ceiling(offender: str, share: str) -> str:
+    """Cypher for `ceiling(offender)`: the highest rank the principal may see of its facts.
+
+    The principal's clearance when its agency manages the offender; the best current share's
+    ceiling (capped by the clearance) when shared with it; 0 (out of scope) otherwise.
+    `share` is a fresh variable name for the subquery.
+    """
+    return (
+        f"CASE WHEN {offender}.managingAgency = $agency THEN $clearance "
+        f"ELSE coalesce(head(COLLECT {{ "
+        f"MATCH ({offender})-[{share}:SHARED_WITH]->(:Agency {{code: $agency}}) "
+        f"WHERE {share}.from <= $today AND ({share}.to IS NULL OR {share}.to >= $today) "
+        f"RETURN CASE WHEN $rank[{share}.ceiling] < $clearance "
+        f"THEN $rank[{share}.ceiling] ELSE $clearance END AS k ORDER BY k DESC LIMIT 1 }}), 0) END"
+    )
+
+
+def rank(link: str) -> str:
+    """Cypher for the rank of a link's classification."""
+    return f"$rank[{link}.classification]"
+
+
+def valid_on(link: str, date_param: str) -> str:
+    """Cypher: the link is valid on the date (from <= d and to null or >= d)."""
+    return f"({link}.from <= {date_param} AND ({link}.to IS NULL OR {link}.to >= {date_param}))"

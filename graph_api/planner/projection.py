@@ -1,0 +1,265 @@
+"""Turns a selection below a node into one Cypher map expression, link lists included.
+
+Every link list becomes a `COLLECT {}` subquery that applies the access policy to each link
+(`graph_api.access`), so one statement answers the whole selection, however deep.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from graph_api import access
+from graph_api.errors import BadUserInput
+
+if TYPE_CHECKING:
+    from graph_api.planner.selection import Selected
+    from graph_api.planner.statement import Statement
+
+DEFAULT_PAGE = 20
+MAX_PAGE = 100
+
+#: Stored person labels, and the GraphQL type each becomes.
+PERSON_TYPES = ("Offender", "Associate", "RestrictedNominal")
+
+
+@dataclass(frozen=True)
+class LinkSpec:
+    """How a link-list field walks the graph."""
+
+    rel: str
+    direction: str  # "out", "in" or "both", seen from the node that owns the field
+    target_label: str
+    target_field: str  # the link type's field holding the node at the other end
+    target_type: str  # GraphQL type of that node ("Person" means the LinkedPerson union)
+    extras: tuple[str, ...] = ()  # relationship properties beyond the fact provenance
+
+
+_RESIDES = LinkSpec("RESIDES_AT", "out", "Address", "address", "Address", ("main",))
+_ASSOCIATES = LinkSpec("ASSOCIATED_WITH", "both", "Person", "person", "Person", ("type",))
+_USES = LinkSpec("USES", "out", "Vehicle", "vehicle", "Vehicle", ("role",))
+_MARKS = LinkSpec("HAS_MARK", "out", "Mark", "mark", "Mark")
+
+LINKS: dict[tuple[str, str], LinkSpec] = {
+    ("Offender", "addresses"): _RESIDES,
+    ("Offender", "associates"): _ASSOCIATES,
+    ("Offender", "vehicles"): _USES,
+    ("Offender", "marks"): _MARKS,
+    ("Offender", "intelligence"): LinkSpec(
+        "ABOUT", "in", "Intelligence", "intelligence", "Intelligence"
+    ),
+    ("Offender", "riskAssessments"): LinkSpec(
+        "ASSESSED", "out", "RiskAssessment", "assessment", "RiskAssessment"
+    ),
+    ("Associate", "addresses"): _RESIDES,
+    ("Associate", "associates"): _ASSOCIATES,
+    ("Associate", "vehicles"): _USES,
+    ("Address", "residents"): LinkSpec("RESIDES_AT", "in", "Person", "person", "Person", ("main",)),
+    ("Vehicle", "users"): LinkSpec("USES", "in", "Person", "person", "Person", ("role",)),
+}
+
+#: Scalars that are not stored under their GraphQL name, as Cypher over the node variable `{v}`.
+_COMPUTED = {
+    "aliases": "coalesce({v}.aliases, [])",
+    "location": "CASE WHEN {v}.location IS NULL THEN null ELSE "
+    "{{latitude: {v}.location.latitude, longitude: {v}.location.longitude}} END",
+}
+
+
+def page_size(value: int | None) -> int:
+    """Validated `first`: 1 to MAX_PAGE."""
+    first = DEFAULT_PAGE if value is None else value
+    if not 1 <= first <= MAX_PAGE:
+        raise BadUserInput(f"`first` must be between 1 and {MAX_PAGE}; got {first}")
+    return first
+
+
+def link_cursor(after: str | None) -> tuple[dt.date, str] | None:
+    """Decode a link cursor (`<from date>|<id>`); BAD_USER_INPUT when it is not one of ours."""
+    if after is None:
+        return None
+    day, sep, node_id = after.partition("|")
+    try:
+        if not sep or not node_id:
+            raise ValueError(after)
+        return dt.date.fromisoformat(day), node_id
+    except ValueError:
+        raise BadUserInput("`after` is not a cursor returned by this API") from None
+
+
+def _key(name: str) -> str:
+    # Response keys are GraphQL names ([_A-Za-z][_0-9A-Za-z]*), safe inside backticks.
+    return f"`{name}`"
+
+
+class Projector:
+    """Builds map projections into one statement (shared parameters and variable names)."""
+
+    def __init__(self, statement: Statement) -> None:
+        self.statement = statement
+
+    # --- nodes ------------------------------------------------------------------------------
+
+    def node(
+        self, var: str, type_name: str, fields: tuple[Selected, ...], ceiling: str = ""
+    ) -> str:
+        """Map of the selected fields of node `var` as GraphQL type `type_name`.
+
+        `ceiling` names the variable holding ceiling(var) when `var` is an in-scope offender.
+        """
+        if type_name == "RestrictedNominal":
+            return self.restricted(var, fields)
+        entries = [f"__typename: '{type_name}'"]
+        for field in fields:
+            entries.append(f"{_key(field.key)}: {self._field(var, type_name, field, ceiling)}")
+        return "{" + ", ".join(entries) + "}"
+
+    def restricted(self, var: str, fields: tuple[Selected, ...]) -> str:
+        """An out-of-scope offender: its id and managing agency, nothing else (rule 4)."""
+        entries = ["__typename: 'RestrictedNominal'"]
+        for field in fields:
+            if field.name == "id":
+                entries.append(f"{_key(field.key)}: {var}.id")
+            elif field.name == "managingAgency":
+                entries.append(f"{_key(field.key)}: {self.agency(f'{var}.managingAgency', field)}")
+        return "{" + ", ".join(entries) + "}"
+
+    def person(self, var: str, ceiling: str, selection: Selected) -> str:
+        """A person at the end of a link: Offender, Associate or RestrictedNominal by scope.
+
+        `ceiling` is null for an associate, 0 for an out-of-scope offender.
+        """
+        offender = self.node(var, "Offender", selection.fields("Offender"), ceiling)
+        associate = self.node(var, "Associate", selection.fields("Associate"))
+        restricted = self.restricted(var, selection.fields("RestrictedNominal"))
+        return (
+            f"CASE WHEN {ceiling} IS NULL THEN {associate} "
+            f"WHEN {ceiling} > 0 THEN {offender} ELSE {restricted} END"
+        )
+
+    def agency(self, code: str, selection: Selected) -> str:
+        """The agency whose code is the Cypher expression `code`."""
+        a = self.statement.var("g")
+        inner = self.node(a, "Agency", selection.only("Agency"))
+        return f"head(COLLECT {{ MATCH ({a}:Agency {{code: {code}}}) RETURN {inner} }})"
+
+    def _field(self, var: str, type_name: str, field: Selected, ceiling: str) -> str:
+        spec = LINKS.get((type_name, field.name))
+        if spec is not None:
+            return self.links(var, type_name, ceiling, spec, field)
+        if field.name == "managingAgency":
+            return self.agency(f"{var}.managingAgency", field)
+        template = _COMPUTED.get(field.name)
+        if template is not None:
+            return template.format(v=var)
+        return f"{var}.{_key(field.name)}"
+
+    # --- link lists -------------------------------------------------------------------------
+
+    def links(
+        self, source: str, source_type: str, ceiling: str, spec: LinkSpec, field: Selected
+    ) -> str:
+        """A connection of links from `source`, each visible under the policy, keyset-paged."""
+        st = self.statement
+        r, t, ct = st.var("r"), st.var("t"), st.var("c")
+        first = page_size(field.args.get("first"))
+        arrow = {"out": f"-[{r}:{spec.rel}]->", "in": f"<-[{r}:{spec.rel}]-"}.get(
+            spec.direction, f"-[{r}:{spec.rel}]-"
+        )
+        may_be_offender = spec.target_label == "Person"
+        conditions = [self._visible(r, source_type, ceiling, ct if may_be_offender else None)]
+        conditions += self._link_filters(r, t, field)
+        # Rows are ordered newest first, then by id, so a cursor (from, id) marks a stable place.
+        ceiling_of_target = (
+            f"CASE WHEN {t}:Offender THEN {access.ceiling(t, st.var('s'))} ELSE null END"
+            if may_be_offender
+            else "null"
+        )
+        match = (
+            f"MATCH ({source}){arrow}({t}:{spec.target_label}) "
+            f"WITH {r}, {t}, {ceiling_of_target} AS {ct} "
+            f"WHERE {' AND '.join(conditions)}"
+        )
+        keyset = link_cursor(field.args.get("after"))
+        paged = match
+        if keyset is not None:
+            day, node_id = st.param(keyset[0]), st.param(keyset[1])
+            paged += f" AND ({r}.from < {day} OR ({r}.from = {day} AND {t}.id > {node_id}))"
+        row = self._link_row(r, t, ct, spec, field)
+        limit = st.param(first + 1)
+        page = st.param(first)
+        rows = (
+            f"COLLECT {{ {paged} WITH {r}, {t}, {ct} ORDER BY {r}.from DESC, {t}.id ASC "
+            f"LIMIT {limit} RETURN {row} }}"
+        )
+        e = st.var("e")
+        parts = []
+        for sub in field.only():
+            if sub.name == "edges":
+                x = st.var("x")
+                parts.append(f"{_key(sub.key)}: [{x} IN {e}[0..{page}] | {x}.{_key(sub.key)}]")
+            elif sub.name == "pageInfo":
+                parts.append(f"{_key(sub.key)}: {self._page_info(e, page, sub)}")
+            elif sub.name == "totalCount":
+                parts.append(f"{_key(sub.key)}: COUNT {{ {match} }}")
+        return f"[{e} IN [{rows}] | {{{', '.join(parts)}}}][0]"
+
+    def _visible(self, r: str, source_type: str, ceiling: str, target_ceiling: str | None) -> str:
+        """The policy for one link seen from its source (docs/access-policy.md)."""
+        rank = access.rank(r)
+        if source_type == "Offender":
+            own = f"{rank} <= {ceiling}"
+            # An out-of-scope offender at the other end is shown as a stub (ceiling 0).
+            other = f" AND ({target_ceiling} IS NULL OR {target_ceiling} = 0 OR {rank} <= {target_ceiling})"
+        else:
+            own = f"{rank} <= $clearance"
+            # From a shared node, an offender at the other end must be in scope at this rank.
+            other = f" AND ({target_ceiling} IS NULL OR {rank} <= {target_ceiling})"
+        return own + (other if target_ceiling else "")
+
+    def _link_filters(self, r: str, t: str, field: Selected) -> list[str]:
+        filters = []
+        as_of = field.args.get("asOf")
+        if as_of is not None:
+            filters.append(access.valid_on(r, self.statement.param(as_of)))
+        types = field.args.get("types")
+        if types:
+            filters.append(f"{r}.type IN {self.statement.param([str(v.value) for v in types])}")
+        return filters
+
+    def _link_row(self, r: str, t: str, ct: str, spec: LinkSpec, field: Selected) -> str:
+        """One row per link: the cursor, then the link map once per `edges` alias."""
+        per_alias = [f"__cursor: toString({r}.from) + '|' + {t}.id"]
+        for edges in field.only():
+            if edges.name != "edges":
+                continue
+            entries = []
+            for sub in edges.only():
+                if sub.name == "cursor":
+                    value = f"toString({r}.from) + '|' + {t}.id"
+                elif sub.name == "from":
+                    value = f"{r}.from"
+                elif sub.name in {"to", "agency", "classification", *spec.extras}:
+                    value = f"{r}.{_key(sub.name)}"
+                elif sub.name == spec.target_field:
+                    value = self._target(t, ct, spec, sub)
+                else:  # pragma: no cover - the schema admits no other field
+                    raise BadUserInput(f"unknown link field {sub.name}")
+                entries.append(f"{_key(sub.key)}: {value}")
+            per_alias.append(f"{_key(edges.key)}: {{{', '.join(entries)}}}")
+        return "{" + ", ".join(per_alias) + "}"
+
+    def _target(self, t: str, ct: str, spec: LinkSpec, selection: Selected) -> str:
+        if spec.target_type == "Person":
+            return self.person(t, ct, selection)
+        return self.node(t, spec.target_type, selection.only())
+
+    def _page_info(self, e: str, page: str, selection: Selected) -> str:
+        entries = []
+        for sub in selection.only():
+            if sub.name == "hasNextPage":
+                entries.append(f"{_key(sub.key)}: size({e}) > {page}")
+            elif sub.name == "endCursor":
+                entries.append(f"{_key(sub.key)}: last({e}[0..{page}]).__cursor")
+        return "{" + ", ".join(entries) + "}"

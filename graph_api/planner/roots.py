@@ -1,0 +1,464 @@
+"""One parameterised Cypher statement per root field, and the shaping of its records.
+
+Each `plan_*` function takes the client's selection and the Principal and returns a `Plan`:
+the statement, its parameters, and how to shape the records it returns.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from graph_api import access, cypher_files, phonetic, ukformats
+from graph_api.domain import Role
+from graph_api.errors import BadUserInput
+from graph_api.planner.projection import Projector, page_size
+from graph_api.planner.statement import Statement
+
+if TYPE_CHECKING:
+    from graph_api.identity import Principal
+    from graph_api.planner.selection import Selected
+
+MAX_RADIUS_METRES = 50_000
+MAX_SEARCH_CANDIDATES = 1_000
+_RISK_ORDER = {"VERY_HIGH": 0, "HIGH": 1, "MEDIUM": 2, "LOW": 3}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A statement ready to run, and how to turn its records into the field's value."""
+
+    cypher: str
+    parameters: dict[str, Any]
+    shape: Callable[[list[dict[str, Any]]], Any]
+
+
+def _statement(principal: Principal) -> tuple[Statement, Projector]:
+    statement = Statement(access.principal_parameters(principal))
+    return statement, Projector(statement)
+
+
+def _single(records: list[dict[str, Any]]) -> Any:
+    return records[0]["result"] if records else None
+
+
+# --- root cursors: an opaque, typed (sort key, id) pair ------------------------------------------
+
+
+def encode_cursor(key: Any, node_id: str) -> str:
+    kind = "date" if hasattr(key, "isoformat") else "value"
+    value = key.isoformat() if kind == "date" else key
+    raw = json.dumps([kind, value, node_id], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> tuple[Any, str] | None:
+    """The (sort key, id) of a root cursor; BAD_USER_INPUT when it is not one of ours."""
+    if cursor is None:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        kind, value, node_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if kind == "date":
+            value = dt.date.fromisoformat(value)
+        if not isinstance(node_id, str) or not isinstance(value, str | int | float | dt.date):
+            raise ValueError(cursor)
+    except (ValueError, TypeError, UnicodeDecodeError):
+        raise BadUserInput("`after` is not a cursor returned by this API") from None
+    return value, node_id
+
+
+def _page(first: int, node_key: str) -> Callable[[list[dict[str, Any]]], dict[str, Any]]:
+    """Shape up to first+1 rows of (k, id, item) into a connection."""
+
+    def shape(records: list[dict[str, Any]]) -> dict[str, Any]:
+        rows = records[:first]
+        edges = [{"cursor": encode_cursor(r["k"], r["id"]), **r["item"]} for r in rows]
+        return {
+            "edges": edges,
+            "pageInfo": {
+                "hasNextPage": len(records) > first,
+                "endCursor": edges[-1]["cursor"] if edges else None,
+            },
+        }
+
+    del node_key
+    return shape
+
+
+def _edge_fields(selection: Selected, edge_type: str) -> tuple[Selected, ...]:
+    """Sub-fields of every `edges` alias of a root connection, merged."""
+    merged: list[Selected] = []
+    for edges in selection.only():
+        if edges.name == "edges":
+            merged.extend(edges.fields(edge_type))
+    return tuple(merged)
+
+
+def _keyset(cursor: tuple[Any, str] | None, statement: Statement, key: str, node: str) -> str:
+    if cursor is None:
+        return "true"
+    value, node_id = statement.param(cursor[0]), statement.param(cursor[1])
+    return f"({key} > {value} OR ({key} = {value} AND {node}.id > {node_id}))"
+
+
+def _edge_map(
+    projector: Projector, selection: Selected, edge_type: str, parts: dict[str, str]
+) -> str:
+    """The map of one root edge: each selected field from `parts` (field name -> Cypher)."""
+    entries = []
+    for field in _edge_fields(selection, edge_type):
+        if field.name in parts:
+            entries.append(f"`{field.key}`: {parts[field.name]}")
+    del projector
+    return "{" + ", ".join(entries) + "}"
+
+
+# --- offender(id), node(id) --------------------------------------------------------------------
+
+
+def plan_offender(selection: Selected, principal: Principal, offender_id: str) -> Plan:
+    statement, projector = _statement(principal)
+    oid = statement.param(offender_id)
+    cypher = (
+        f"MATCH (o:Offender {{id: {oid}}}) "
+        f"WITH o, {access.ceiling('o', 's0')} AS c WHERE c > 0 "
+        f"RETURN {projector.node('o', 'Offender', selection.only('Offender'), 'c')} AS result"
+    )
+    return Plan(cypher, statement.parameters, _single)
+
+
+_ANCHORS = {
+    # label: the fact links through which an in-scope offender may make the node visible
+    "Associate": "(n)-[r:ASSOCIATED_WITH]-(o:Offender)",
+    "Address": "(n)<-[r:RESIDES_AT]-(o:Offender)",
+    "Vehicle": "(n)<-[r:USES]-(o:Offender)",
+    "Mark": "(n)<-[r:HAS_MARK]-(o:Offender)",
+}
+_PREFIXES = {"asc_": "Associate", "adr_": "Address", "veh_": "Vehicle", "mrk_": "Mark"}
+
+
+def anchored(node: str, label: str) -> str:
+    """Cypher: `node` has a visible fact link to an in-scope offender (docs/access-policy.md)."""
+    pattern = _ANCHORS[label].replace("(n)", f"({node})")
+    return (
+        f"EXISTS {{ MATCH {pattern} WHERE $rank[r.classification] <= {access.ceiling('o', 'sa')} }}"
+    )
+
+
+def plan_node(selection: Selected, principal: Principal, node_id: str) -> Plan | None:
+    """`node(id)`: the label comes from the id's prefix; None for ids that name nothing visible."""
+    if node_id.startswith("off_"):
+        statement, projector = _statement(principal)
+        statement.parameters["national"] = principal.has(Role.NATIONAL_SEARCH)
+        full = projector.node("o", "Offender", selection.fields("Offender"), "c")
+        stub = projector.restricted("o", selection.fields("RestrictedNominal"))
+        cypher = (
+            f"MATCH (o:Offender {{id: {statement.param(node_id)}}}) "
+            f"WITH o, {access.ceiling('o', 's0')} AS c WHERE c > 0 OR $national "
+            f"RETURN CASE WHEN c > 0 THEN {full} ELSE {stub} END AS result"
+        )
+        return Plan(cypher, statement.parameters, _single)
+    label = _PREFIXES.get(node_id[:4])
+    if label is None:
+        return None
+    statement, projector = _statement(principal)
+    cypher = (
+        f"MATCH (n:{label} {{id: {statement.param(node_id)}}}) WHERE {anchored('n', label)} "
+        f"RETURN {projector.node('n', label, selection.fields(label))} AS result"
+    )
+    return Plan(cypher, statement.parameters, _single)
+
+
+# --- offenders(filter, orderBy, first, after) --------------------------------------------------
+
+_ORDER_KEYS = {
+    "SURNAME": "o.surname",
+    "DATE_OF_BIRTH": "o.dob",
+    "RISK_LEVEL": "$riskOrder[o.riskLevel]",
+}
+
+
+def plan_offenders(
+    selection: Selected,
+    principal: Principal,
+    filters: dict[str, Any] | None,
+    order_by: str,
+    first: int | None,
+    after: str | None,
+) -> Plan:
+    size = page_size(first)
+    statement, projector = _statement(principal)
+    statement.parameters["riskOrder"] = _RISK_ORDER
+    conditions = _offender_filters(statement, filters or {})
+    key = _ORDER_KEYS[order_by]
+    node = projector.node("o", "Offender", _edge_fields(selection, "OffenderEdge")[0].only()
+                          if _edge_fields(selection, "OffenderEdge") else (), "c")  # fmt: skip
+    item = _edge_map(projector, selection, "OffenderEdge", {"node": node})
+    cypher = (
+        cypher_files.query("offenders_in_scope")
+        + f" WITH o, {access.ceiling('o', 's0')} AS c WHERE c > 0 AND {conditions}"
+        f" WITH o, c, {key} AS k WHERE {_keyset(decode_cursor(after), statement, 'k', 'o')}"
+        f" ORDER BY k ASC, o.id ASC LIMIT {statement.param(size + 1)}"
+        f" RETURN k, o.id AS id, {item} AS item"
+    )
+    return Plan(cypher, statement.parameters, _page(size, "node"))
+
+
+def _offender_filters(statement: Statement, filters: dict[str, Any]) -> str:
+    conditions = ["true"]
+    columns = {
+        "nominalTypes": "o.nominalType",
+        "mappaCategories": "o.mappaCategory",
+        "mappaLevels": "o.mappaLevel",
+        "riskLevels": "o.riskLevel",
+    }
+    for name, column in columns.items():
+        values = filters.get(name)
+        if values:
+            plain = [getattr(v, "value", v) for v in values]
+            conditions.append(f"{column} IN {statement.param(plain)}")
+    agency = filters.get("managingAgency")
+    if agency:
+        conditions.append(f"o.managingAgency = {statement.param(agency.strip().upper())}")
+    district = filters.get("postcodeDistrict")
+    if district:
+        if not re.fullmatch(r"[A-Za-z]{1,2}[0-9][A-Za-z0-9]?", district.strip()):
+            raise BadUserInput("`postcodeDistrict` must be an outward code such as SW1A or M1")
+        conditions.append(
+            f"EXISTS {{ MATCH (o)-[r:RESIDES_AT]->(a:Address) WHERE r.to IS NULL AND r.main "
+            f"AND a.postcodeDistrict = {statement.param(district.strip().upper())} "
+            f"AND $rank[r.classification] <= c }}"
+        )
+    return " AND ".join(conditions)
+
+
+# --- searchOffenders ----------------------------------------------------------------------------
+
+
+def lucene_name_query(name: str) -> str:
+    """A full-text query over names, aliases and phonetic keys built only from letters.
+
+    Every word is reduced to its letters before it reaches Lucene, so no operator, quote,
+    wildcard or escape in the input can become query syntax.
+    """
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", name) if len(w) >= 2][:6]
+    if not words:
+        raise BadUserInput("`name` must contain at least one word of two or more letters")
+    clauses = []
+    for word in words:
+        fuzzy = "~1" if len(word) >= 4 else ""
+        for column in ("forename", "surname", "aliasText"):
+            clauses.append(f"{column}:{word}{fuzzy}")
+            clauses.append(f"{column}:{word}^2")
+    clauses += [f"nameKeys:{key.lower()}" for key in phonetic.query_keys(" ".join(words))]
+    return " OR ".join(clauses)
+
+
+def plan_search_offenders(
+    selection: Selected,
+    principal: Principal,
+    name: str,
+    dob_from: dt.date | None,
+    dob_to: dt.date | None,
+    gender: Any,
+    first: int | None,
+    after: str | None,
+) -> Plan:
+    size = page_size(first)
+    statement, projector = _statement(principal)
+    statement.parameters["national"] = principal.has(Role.NATIONAL_SEARCH)
+    if dob_from and dob_to and dob_from > dob_to:
+        raise BadUserInput("`dobFrom` must not be after `dobTo`")
+    conditions = ["o:Offender"]
+    if dob_from:
+        conditions.append(f"o.dob >= {statement.param(dob_from)}")
+    if dob_to:
+        conditions.append(f"o.dob <= {statement.param(dob_to)}")
+    if gender is not None:
+        conditions.append(f"o.gender = {statement.param(getattr(gender, 'value', gender))}")
+    nominal = next((f for f in _edge_fields(selection, "SearchHit") if f.name == "nominal"), None)
+    full = projector.node("o", "Offender", nominal.fields("Offender") if nominal else (), "c")
+    stub = projector.restricted("o", nominal.fields("RestrictedNominal") if nominal else ())
+    item = _edge_map(
+        projector, selection, "SearchHit",
+        {"score": "score", "nominal": f"CASE WHEN c > 0 THEN {full} ELSE {stub} END"},
+    )  # fmt: skip
+    cursor = decode_cursor(after)
+    keyset = "true"
+    if cursor is not None:
+        score, node_id = statement.param(cursor[0]), statement.param(cursor[1])
+        keyset = f"(score < {score} OR (score = {score} AND o.id > {node_id}))"
+    cypher = (
+        f"CALL db.index.fulltext.queryNodes('person_names', {statement.param(lucene_name_query(name))}, "
+        f"{{limit: {MAX_SEARCH_CANDIDATES}}}) YIELD node AS o, score "
+        f"WHERE {' AND '.join(conditions)} "
+        f"WITH o, score, {access.ceiling('o', 's0')} AS c WHERE (c > 0 OR $national) AND {keyset} "
+        f"ORDER BY score DESC, o.id ASC LIMIT {statement.param(size + 1)} "
+        f"RETURN score AS k, o.id AS id, {item} AS item"
+    )
+    return Plan(cypher, statement.parameters, _page(size, "nominal"))
+
+
+# --- searchMarks ---------------------------------------------------------------------------------
+
+
+def lucene_text_query(text: str) -> str:
+    """A full-text query over mark descriptions from the words (letters, digits) of `text`."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", text)][:8]
+    if not words:
+        raise BadUserInput("`text` must contain at least one word")
+    return " OR ".join(f"{w}~1" if len(w) >= 5 else w for w in words)
+
+
+def plan_search_marks(
+    selection: Selected,
+    principal: Principal,
+    args: dict[str, Any],
+    first: int | None,
+    after: str | None,
+) -> Plan:
+    size = page_size(first)
+    statement, projector = _statement(principal)
+    conditions = ["true"]
+    if args.get("type") is not None:
+        conditions.append(f"m.type = {statement.param(args['type'].value)}")
+    if args.get("bodyPart"):
+        conditions.append(f"m.bodyPart = {statement.param(args['bodyPart'].strip().lower())}")
+    if args.get("side") is not None:
+        conditions.append(f"m.side = {statement.param(args['side'].value)}")
+    if args.get("text"):
+        source = (
+            f"CALL db.index.fulltext.queryNodes('mark_descriptions', "
+            f"{statement.param(lucene_text_query(args['text']))}, {{limit: {MAX_SEARCH_CANDIDATES}}}) "
+            f"YIELD node AS m, score"
+        )
+    elif len(conditions) > 1:
+        source = "MATCH (m:Mark) WITH m, 1.0 AS score"
+    else:
+        raise BadUserInput("give at least one of `type`, `bodyPart`, `side` or `text`")
+    fields = _edge_fields(selection, "MarkHit")
+    mark = next((f for f in fields if f.name == "mark"), None)
+    bearer = next((f for f in fields if f.name == "bearer"), None)
+    parts = {
+        "score": "score",
+        "mark": projector.node("m", "Mark", mark.only() if mark else ()),
+        "bearer": projector.node("o", "Offender", bearer.only() if bearer else (), "c"),
+    }
+    item = _edge_map(projector, selection, "MarkHit", parts)
+    cursor = decode_cursor(after)
+    keyset = "true"
+    if cursor is not None:
+        score, hit_id = statement.param(cursor[0]), statement.param(cursor[1])
+        keyset = f"(score < {score} OR (score = {score} AND hit > {hit_id}))"
+    cypher = (
+        f"{source} WHERE {' AND '.join(conditions)} "
+        f"MATCH (m)<-[r:HAS_MARK]-(o:Offender) "
+        f"WITH m, o, r, score, {access.ceiling('o', 's0')} AS c "
+        f"WHERE $rank[r.classification] <= c "
+        f"WITH m, o, c, score, m.id + '/' + o.id AS hit WHERE {keyset} "
+        f"ORDER BY score DESC, hit ASC LIMIT {statement.param(size + 1)} "
+        f"RETURN score AS k, hit AS id, {item} AS item"
+    )
+    return Plan(cypher, statement.parameters, _page(size, "mark"))
+
+
+# --- vehicles(vrm), addresses(postcode) ----------------------------------------------------------
+
+
+def plan_vehicles(
+    selection: Selected, principal: Principal, vrm: str, first: int | None, after: str | None
+) -> Plan:
+    size = page_size(first)
+    try:
+        regex = ukformats.vrm_pattern_regex(vrm)
+        prefix = ukformats.vrm_pattern_prefix(vrm)
+    except ValueError as error:
+        raise BadUserInput(f"`vrm`: {error}") from None
+    statement, projector = _statement(principal)
+    fields = _edge_fields(selection, "VehicleEdge")
+    node = next((f for f in fields if f.name == "node"), None)
+    item = _edge_map(
+        projector, selection, "VehicleEdge",
+        {"node": projector.node("v", "Vehicle", node.only() if node else ())},
+    )  # fmt: skip
+    narrowing = f"v.vrm STARTS WITH {statement.param(prefix)} AND " if prefix else ""
+    cypher = (
+        f"MATCH (v:Vehicle) WHERE {narrowing}v.vrm =~ {statement.param(regex)} "
+        f"AND {anchored('v', 'Vehicle')} "
+        f"WITH v, v.vrm AS k WHERE {_keyset(decode_cursor(after), statement, 'k', 'v')} "
+        f"ORDER BY k ASC, v.id ASC LIMIT {statement.param(size + 1)} "
+        f"RETURN k, v.id AS id, {item} AS item"
+    )
+    return Plan(cypher, statement.parameters, _page(size, "node"))
+
+
+def plan_addresses(
+    selection: Selected, principal: Principal, postcode: str, first: int | None, after: str | None
+) -> Plan:
+    size = page_size(first)
+    try:
+        normalised = ukformats.normalise_postcode(postcode)
+    except ValueError as error:
+        raise BadUserInput(f"`postcode`: {error}") from None
+    statement, projector = _statement(principal)
+    fields = _edge_fields(selection, "AddressEdge")
+    node = next((f for f in fields if f.name == "node"), None)
+    item = _edge_map(
+        projector, selection, "AddressEdge",
+        {"node": projector.node("a", "Address", node.only() if node else ())},
+    )  # fmt: skip
+    cypher = (
+        f"MATCH (a:Address {{postcode: {statement.param(normalised)}}}) "
+        f"WHERE {anchored('a', 'Address')} "
+        f"WITH a, a.line1 AS k WHERE {_keyset(decode_cursor(after), statement, 'k', 'a')} "
+        f"ORDER BY k ASC, a.id ASC LIMIT {statement.param(size + 1)} "
+        f"RETURN k, a.id AS id, {item} AS item"
+    )
+    return Plan(cypher, statement.parameters, _page(size, "node"))
+
+
+# --- offendersNear -------------------------------------------------------------------------------
+
+
+def plan_offenders_near(
+    selection: Selected,
+    principal: Principal,
+    latitude: float,
+    longitude: float,
+    radius_metres: float,
+    first: int | None,
+) -> Plan:
+    size = page_size(first)
+    if not -90 <= latitude <= 90 or not -180 <= longitude <= 180:
+        raise BadUserInput("`latitude` must be -90 to 90 and `longitude` -180 to 180")
+    if not 0 < radius_metres <= MAX_RADIUS_METRES:
+        raise BadUserInput(f"`radiusMetres` must be above 0 and at most {MAX_RADIUS_METRES}")
+    statement, projector = _statement(principal)
+    offender = next((f for f in selection.only() if f.name == "offender"), None)
+    address = next((f for f in selection.only() if f.name == "address"), None)
+    entries = ["__typename: 'NearbyOffender'"]
+    for field in selection.only():
+        if field.name == "distanceMetres":
+            entries.append(f"`{field.key}`: distance")
+        elif field.name == "offender" and offender:
+            entries.append(
+                f"`{field.key}`: {projector.node('o', 'Offender', offender.only(), 'c')}"
+            )
+        elif field.name == "address" and address:
+            entries.append(f"`{field.key}`: {projector.node('a', 'Address', address.only())}")
+    cypher = (
+        f"WITH point({{latitude: {statement.param(latitude)}, longitude: {statement.param(longitude)}}}) AS centre "
+        f"MATCH (a:Address) WHERE point.distance(a.location, centre) <= {statement.param(radius_metres)} "
+        f"MATCH (a)<-[r:RESIDES_AT]-(o:Offender) WHERE r.to IS NULL "
+        f"WITH a, o, r, point.distance(a.location, centre) AS distance, {access.ceiling('o', 's0')} AS c "
+        f"WHERE $rank[r.classification] <= c "
+        f"ORDER BY distance ASC, o.id ASC LIMIT {statement.param(size)} "
+        f"RETURN {{{', '.join(entries)}}} AS result"
+    )
+    return Plan(cypher, statement.parameters, lambda records: [r["result"] for r in records])

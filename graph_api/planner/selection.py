@@ -1,0 +1,145 @@
+"""The client's selection under a root field, as a tree the planner walks.
+
+Fragments, inline fragments and @skip/@include are resolved here, arguments are coerced by the
+schema (defaults applied, variables substituted), and fields are grouped per concrete type, so
+the planner never looks at the GraphQL document itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLIncludeDirective,
+    GraphQLObjectType,
+    GraphQLSkipDirective,
+    InlineFragmentNode,
+    get_named_type,
+    is_abstract_type,
+)
+from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
+
+from graph_api.errors import LimitExceeded
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from graphql import GraphQLNamedType, GraphQLResolveInfo, GraphQLSchema, SelectionSetNode
+
+#: A hard stop on nesting, whatever the configured depth limit: the planner recurses per level.
+MAX_NESTING = 15
+
+
+@dataclass(frozen=True)
+class Selected:
+    """One field the client asked for: its schema name, response key, arguments, sub-fields."""
+
+    name: str
+    key: str
+    args: dict[str, Any]
+    type_name: str
+    by_type: dict[str, tuple[Selected, ...]] = field(default_factory=dict)
+
+    def fields(self, type_name: str) -> tuple[Selected, ...]:
+        """Sub-fields asked for when the value is of the concrete type `type_name`."""
+        return self.by_type.get(type_name, ())
+
+    def only(self, type_name: str | None = None) -> tuple[Selected, ...]:
+        """Sub-fields of a field whose type is a single object type."""
+        return self.fields(type_name or self.type_name)
+
+
+def root_selection(info: GraphQLResolveInfo) -> Selected:
+    """The selection tree of the root field being resolved."""
+    variables = info.variable_values
+    if isinstance(variables, dict):  # Strawberry hands resolvers the coerced dict only
+        variables = VariableValues({}, variables)
+    walker = _Walker(info.schema, info.fragments, variables)
+    parent = info.parent_type
+    field_def = parent.fields[info.field_name]
+    return walker.selected(info.field_name, info.path.key, field_def, list(info.field_nodes), 0)
+
+
+class _Walker:
+    def __init__(self, schema: GraphQLSchema, fragments: Any, variables: VariableValues) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
+
+    def selected(
+        self, name: str, key: Any, field_def: Any, nodes: list[FieldNode], depth: int
+    ) -> Selected:
+        if depth > MAX_NESTING:
+            raise LimitExceeded(f"the query nests deeper than {MAX_NESTING} levels")
+        args = get_argument_values(field_def, nodes[0], self.variables)
+        named: GraphQLNamedType = get_named_type(field_def.type)
+        by_type: dict[str, tuple[Selected, ...]] = {}
+        if any(node.selection_set for node in nodes):
+            runtime_types: Iterable[GraphQLObjectType] = (
+                self.schema.get_possible_types(named)  # type: ignore[arg-type]
+                if is_abstract_type(named)
+                else [named]  # type: ignore[list-item]
+            )
+            for runtime in runtime_types:
+                grouped: dict[str, list[FieldNode]] = {}
+                for node in nodes:
+                    if node.selection_set:
+                        self._collect(runtime, node.selection_set, grouped, set())
+                by_type[runtime.name] = tuple(
+                    self.selected(
+                        group[0].name.value,
+                        response_key,
+                        runtime.fields[group[0].name.value],
+                        group,
+                        depth + 1,
+                    )
+                    for response_key, group in grouped.items()
+                    if group[0].name.value != "__typename"  # answered by GraphQL itself
+                )
+        return Selected(name, str(key), args, named.name, by_type)
+
+    def _collect(
+        self,
+        runtime: GraphQLObjectType,
+        selection_set: SelectionSetNode,
+        grouped: dict[str, list[FieldNode]],
+        visited: set[str],
+    ) -> None:
+        for selection in selection_set.selections:
+            if not self._included(selection):
+                continue
+            if isinstance(selection, FieldNode):
+                response_key = selection.alias.value if selection.alias else selection.name.value
+                grouped.setdefault(response_key, []).append(selection)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                if condition is None or self._applies(condition.name.value, runtime):
+                    self._collect(runtime, selection.selection_set, grouped, visited)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if name in visited or fragment is None:
+                    continue
+                visited.add(name)
+                if self._applies(fragment.type_condition.name.value, runtime):
+                    self._collect(runtime, fragment.selection_set, grouped, visited)
+
+    def _applies(self, condition: str, runtime: GraphQLObjectType) -> bool:
+        if condition == runtime.name:
+            return True
+        conditional = self.schema.get_type(condition)
+        return bool(
+            conditional is not None
+            and is_abstract_type(conditional)
+            and self.schema.is_sub_type(conditional, runtime)  # type: ignore[arg-type]
+        )
+
+    def _included(self, node: Any) -> bool:
+        skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
+        if skip and skip.get("if") is True:
+            return False
+        include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
+        return not (include and include.get("if") is False)

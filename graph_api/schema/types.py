@@ -1,0 +1,512 @@
+"""The register's GraphQL types (DESIGN.md §5).
+
+Objects here are shaped by the planner: each root field runs one Cypher statement that returns
+nested maps keyed by the client's response keys, and every field below a root reads its value
+from that map (see `planned_field`). So the classes declare the contract (names, types,
+arguments, descriptions); they hold no per-object queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+
+from graph_api.schema.enums import (
+    AddressKind,
+    AssociationType,
+    Classification,
+    Gender,
+    LinkType,
+    MarkType,
+    NominalType,
+    RiskLevel,
+    RiskTool,
+    Side,
+    VehicleRole,
+)
+from graph_api.schema.reference import Agency
+
+DEFAULT_PAGE = 20
+MAX_PAGE = 100
+
+_AS_OF = "Only links valid on this date (from <= asOf and to null or >= asOf). Default: all."
+_FIRST = f"Page size, 1 to {MAX_PAGE}."
+_AFTER = "Cursor of the last link of the previous page (`pageInfo.endCursor`)."
+
+AsOf = Annotated[dt.date | None, strawberry.argument(description=_AS_OF)]
+First = Annotated[int, strawberry.argument(description=_FIRST)]
+After = Annotated[str | None, strawberry.argument(description=_AFTER)]
+
+
+# --- building blocks ------------------------------------------------------------------------
+
+
+@strawberry.interface(description="Anything with a globally unique id; see `node(id)`.")
+class Node:
+    id: strawberry.ID
+
+
+@strawberry.type(description="Where a page ends, and whether another follows.")
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.interface(
+    description="Provenance every fact link carries: validity dates, the recording agency, "
+    "and its security classification."
+)
+class FactLink:
+    cursor: str
+    from_: dt.date = strawberry.field(name="from")
+    to: dt.date | None
+    agency: str = strawberry.field(description="Code of the agency that recorded the fact.")
+    classification: Classification
+
+
+@strawberry.type(description="A WGS-84 point.")
+class Location:
+    latitude: float
+    longitude: float
+
+
+@strawberry.type(description="Metadata of a photograph; the bytes are served by GET /photos/{id}.")
+class Photo(Node):
+    id: strawberry.ID
+    sha256: str
+    media_type: str
+    width: int
+    height: int
+    taken_on: dt.date | None
+
+
+@strawberry.type(
+    description="An offender outside the principal's scope, reached through a visible link: "
+    "only its id and managing agency, so an analyst knows whom to ask."
+)
+class RestrictedNominal(Node):
+    id: strawberry.ID
+    managing_agency: Agency
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+@strawberry.interface(description="A person: an offender on the register or an associate.")
+class Person(Node):
+    id: strawberry.ID
+    forename: str
+    surname: str
+    aliases: list[str]
+    dob: dt.date | None
+    gender: Gender
+
+
+@strawberry.type(description="A nominal on the register, within the principal's scope.")
+class Offender(Person):
+    pnc_id: str
+    nominal_type: NominalType
+    mappa_category: int
+    mappa_level: int
+    risk_level: RiskLevel
+    version: int = strawberry.field(description="Increases with every change (for updates).")
+    managing_agency: Agency
+
+    @strawberry.field(description="Where the offender lives or has lived.")
+    def addresses(
+        self,
+        as_of: AsOf = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+    ) -> AddressLinkConnection:
+        raise NotImplementedError  # never called: answered from the planned record
+
+    @strawberry.field(description="People the offender is associated with.")
+    def associates(
+        self,
+        as_of: AsOf = None,
+        types: list[AssociationType] | None = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+    ) -> AssociateLinkConnection:
+        raise NotImplementedError
+
+    @strawberry.field(description="Vehicles the offender keeps, drives or travels in.")
+    def vehicles(
+        self,
+        as_of: AsOf = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+    ) -> VehicleLinkConnection:
+        raise NotImplementedError
+
+    @strawberry.field(description="Scars, tattoos and other distinguishing marks.")
+    def marks(
+        self,
+        as_of: AsOf = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+    ) -> MarkLinkConnection:
+        raise NotImplementedError
+
+    @strawberry.field(description="Intelligence about the offender, graded 3x5x2.")
+    def intelligence(
+        self,
+        as_of: AsOf = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+    ) -> IntelligenceLinkConnection:
+        raise NotImplementedError
+
+    @strawberry.field(description="Risk assessments, most recent first.")
+    def risk_assessments(
+        self,
+        as_of: AsOf = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+    ) -> RiskAssessmentLinkConnection:
+        raise NotImplementedError
+
+
+@strawberry.type(description="A person linked to offenders who is not a nominal.")
+class Associate(Person):
+    @strawberry.field(description="Where the associate lives or has lived.")
+    def addresses(
+        self,
+        as_of: AsOf = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+    ) -> AddressLinkConnection:
+        raise NotImplementedError
+
+    @strawberry.field(description="People the associate is associated with.")
+    def associates(
+        self,
+        as_of: AsOf = None,
+        types: list[AssociationType] | None = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+    ) -> AssociateLinkConnection:
+        raise NotImplementedError
+
+    @strawberry.field(description="Vehicles the associate keeps, drives or travels in.")
+    def vehicles(
+        self,
+        as_of: AsOf = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+    ) -> VehicleLinkConnection:
+        raise NotImplementedError
+
+
+Nominal = Annotated[
+    Offender | RestrictedNominal,
+    strawberry.union(
+        "Nominal", description="An offender: in full when in scope, else a RestrictedNominal."
+    ),
+]
+LinkedPerson = Annotated[
+    Offender | Associate | RestrictedNominal,
+    strawberry.union("LinkedPerson", description="The person at the other end of a link."),
+]
+
+
+# --- places, vehicles, marks, intelligence --------------------------------------------------
+
+
+@strawberry.type(description="A place where people live or stay.")
+class Address(Node):
+    id: strawberry.ID
+    line1: str
+    town: str
+    postcode: str
+    postcode_district: str
+    location: Location | None
+    kind: AddressKind
+
+    @strawberry.field(description="Visible people who live or lived here.")
+    def residents(
+        self,
+        as_of: AsOf = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+    ) -> ResidentLinkConnection:
+        raise NotImplementedError
+
+
+@strawberry.type(description="A vehicle, by its registration mark (stored without spaces).")
+class Vehicle(Node):
+    id: strawberry.ID
+    vrm: str
+    make: str
+    model: str
+    colour: str
+
+    @strawberry.field(description="Visible people who keep, drive or travel in it.")
+    def users(
+        self,
+        as_of: AsOf = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+    ) -> VehicleUserLinkConnection:
+        raise NotImplementedError
+
+
+@strawberry.type(description="A distinguishing mark: scar, tattoo, piercing ...")
+class Mark(Node):
+    id: strawberry.ID
+    type: MarkType
+    body_part: str
+    side: Side | None
+    orientation: str | None
+    description: str
+
+
+@strawberry.type(description="A piece of intelligence, graded 3x5x2.")
+class Intelligence(Node):
+    id: strawberry.ID
+    text: str
+    source: int = strawberry.field(description="Source evaluation, 1 (reliable) to 3.")
+    information: str = strawberry.field(description="Information evaluation, A to E.")
+    handling: str = strawberry.field(description="P (lawful sharing permitted) or C (conditions).")
+    conditions: str | None
+    review_on: dt.date | None
+    recorded_on: dt.date | None
+
+
+@strawberry.type(description="A structured risk assessment.")
+class RiskAssessment(Node):
+    id: strawberry.ID
+    tool: RiskTool
+    level: RiskLevel
+    assessed_on: dt.date
+    next_review_on: dt.date | None
+
+
+# --- links (edges) and their connections ----------------------------------------------------
+
+
+@strawberry.type(description="A person's residence at an address.")
+class AddressLink(FactLink):
+    main: bool
+    address: Address
+
+
+@strawberry.type(description="A resident of an address.")
+class ResidentLink(FactLink):
+    main: bool
+    person: LinkedPerson
+
+
+@strawberry.type(description="An association between two people.")
+class AssociateLink(FactLink):
+    type: AssociationType
+    person: LinkedPerson
+
+
+@strawberry.type(description="A person's use of a vehicle.")
+class VehicleLink(FactLink):
+    role: VehicleRole
+    vehicle: Vehicle
+
+
+@strawberry.type(description="A user of a vehicle.")
+class VehicleUserLink(FactLink):
+    role: VehicleRole
+    person: LinkedPerson
+
+
+@strawberry.type(description="A mark a person bears.")
+class MarkLink(FactLink):
+    mark: Mark
+
+
+@strawberry.type(description="Intelligence recorded about a subject.")
+class IntelligenceLink(FactLink):
+    intelligence: Intelligence
+
+
+@strawberry.type(description="A risk assessment of an offender.")
+class RiskAssessmentLink(FactLink):
+    assessment: RiskAssessment
+
+
+@strawberry.type
+class AddressLinkConnection:
+    edges: list[AddressLink]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class ResidentLinkConnection:
+    edges: list[ResidentLink]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class AssociateLinkConnection:
+    edges: list[AssociateLink]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class VehicleLinkConnection:
+    edges: list[VehicleLink]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class VehicleUserLinkConnection:
+    edges: list[VehicleUserLink]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class MarkLinkConnection:
+    edges: list[MarkLink]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class IntelligenceLinkConnection:
+    edges: list[IntelligenceLink]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class RiskAssessmentLinkConnection:
+    edges: list[RiskAssessmentLink]
+    page_info: PageInfo
+    total_count: int
+
+
+# --- root results ---------------------------------------------------------------------------
+
+
+@strawberry.type
+class OffenderEdge:
+    cursor: str
+    node: Offender
+
+
+@strawberry.type
+class OffenderConnection:
+    edges: list[OffenderEdge]
+    page_info: PageInfo
+
+
+@strawberry.type(description="A name-search match with its relevance score.")
+class SearchHit:
+    cursor: str
+    score: float
+    nominal: Nominal
+
+
+@strawberry.type
+class SearchHitConnection:
+    edges: list[SearchHit]
+    page_info: PageInfo
+
+
+@strawberry.type(description="A mark-search match: the mark and an in-scope offender bearing it.")
+class MarkHit:
+    cursor: str
+    score: float
+    mark: Mark
+    bearer: Offender
+
+
+@strawberry.type
+class MarkHitConnection:
+    edges: list[MarkHit]
+    page_info: PageInfo
+
+
+@strawberry.type
+class VehicleEdge:
+    cursor: str
+    node: Vehicle
+
+
+@strawberry.type
+class VehicleConnection:
+    edges: list[VehicleEdge]
+    page_info: PageInfo
+
+
+@strawberry.type
+class AddressEdge:
+    cursor: str
+    node: Address
+
+
+@strawberry.type
+class AddressConnection:
+    edges: list[AddressEdge]
+    page_info: PageInfo
+
+
+@strawberry.type(description="An in-scope offender whose current address is near a point.")
+class NearbyOffender:
+    distance_metres: float
+    offender: Offender
+    address: Address
+
+
+NetworkNode = Annotated[
+    Offender | Associate | Address | Vehicle | Mark | RestrictedNominal,
+    strawberry.union("NetworkNode", description="A node of a network or path."),
+]
+
+
+@strawberry.type(description="A visible link between two nodes of a network or path.")
+class NetworkEdge:
+    source: strawberry.ID
+    target: strawberry.ID
+    type: LinkType
+    from_: dt.date | None = strawberry.field(name="from")
+    to: dt.date | None
+    agency: str | None
+    classification: Classification | None
+
+
+@strawberry.type(description="A person's visible network, for drawing.")
+class Network:
+    nodes: list[NetworkNode]
+    edges: list[NetworkEdge]
+
+
+@strawberry.type(description="A shortest visible path between two people.")
+class Path:
+    length: int
+    nodes: list[NetworkNode]
+    edges: list[NetworkEdge]
+
+
+@strawberry.input(description="Filters for `offenders`; every given filter must hold.")
+class OffenderFilter:
+    nominal_types: list[NominalType] | None = None
+    mappa_categories: list[int] | None = None
+    mappa_levels: list[int] | None = None
+    risk_levels: list[RiskLevel] | None = None
+    managing_agency: str | None = strawberry.field(default=None, description="Agency code.")
+    postcode_district: str | None = strawberry.field(
+        default=None, description="Outward code of the current main address, e.g. SW1A."
+    )
+
+
+@strawberry.enum(description="Orderings of `offenders`.")
+class OffenderOrder(Enum):
+    SURNAME = "SURNAME"
+    DATE_OF_BIRTH = "DATE_OF_BIRTH"
+    RISK_LEVEL = "RISK_LEVEL"
