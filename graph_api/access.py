@@ -38,7 +38,7 @@ def ceiling(offender: str, share: str) -> str:
         f"MATCH ({offender})-[{share}:SHARED_WITH]->(:Agency {{code: $agency}}) "
         f"WHERE {share}.from <= $today AND ({share}.to IS NULL OR {share}.to >= $today) "
         f"RETURN CASE WHEN $rank[{share}.ceiling] < $clearance "
-        f"THEN $rank[{share}.ceiling] ELSE $clearance END AS k ORDER BY k DESC LIMIT 1 }}), 0) END"
+        f"THEN $rank[{share}.ceiling] ELSE $clearance END AS {share}k ORDER BY {share}k DESC LIMIT 1 }}), 0) END"
     )
 
 
@@ -50,3 +50,24 @@ def rank(link: str) -> str:
 def valid_on(link: str, date_param: str) -> str:
     """Cypher: the link is valid on the date (from <= d and to null or >= d)."""
     return f"({link}.from <= {date_param} AND ({link}.to IS NULL OR {link}.to >= {date_param}))"
+
+
+def person_ceiling(person: str, share: str) -> str:
+    """Cypher: ceiling(person) for an offender, null for anyone or anything else."""
+    return f"CASE WHEN {person}:Offender THEN {ceiling(person, share)} ELSE null END"
+
+
+def link_visible(link: str, near_ceiling: str, far_ceiling: str) -> str:
+    """Cypher: the fact link is visible, walked from its near end to its far end.
+
+    The ceilings are Cypher expressions: null for a non-offender end, 0 for an out-of-scope
+    offender. The near end is never an out-of-scope offender (restricted nominals have no onward
+    links). An out-of-scope far end is allowed only on an association from an in-scope offender,
+    where it is shown as a RestrictedNominal.
+    """
+    r = rank(link)
+    return (
+        f"({r} <= $clearance AND ({near_ceiling} IS NULL OR {r} <= {near_ceiling}) "
+        f"AND ({far_ceiling} IS NULL OR {r} <= {far_ceiling} OR ({far_ceiling} = 0 "
+        f"AND type({link}) = 'ASSOCIATED_WITH' AND {near_ceiling} > 0)))"
+    )

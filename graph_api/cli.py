@@ -226,6 +226,27 @@ def token(
     typer.echo(_run(mint))
 
 
+# --- schema -----------------------------------------------------------------------------------
+
+
+@app.command("schema")
+def schema_command(
+    write: Annotated[
+        bool, typer.Option("--write", help="Write schema.graphql instead of printing.")
+    ] = False,
+) -> None:
+    """Print the GraphQL SDL (or write it to schema.graphql at the project root)."""
+    from graph_api.schema import build_schema
+    from graph_api.settings import PROJECT_ROOT
+
+    sdl = build_schema().as_str() + "\n"
+    if write:
+        (PROJECT_ROOT / "schema.graphql").write_text(sdl)
+        console.print("wrote schema.graphql")
+    else:
+        typer.echo(sdl, nl=False)
+
+
 # --- serve ------------------------------------------------------------------------------------
 
 

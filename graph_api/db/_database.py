@@ -76,6 +76,8 @@ class Database:
             connection_acquisition_timeout=settings.neo4j_connect_timeout_seconds,
             max_connection_pool_size=settings.neo4j_pool_size,
             max_transaction_retry_time=0,  # fail fast: the client decides whether to retry
+            # Server notifications quote the statement; keep Cypher out of the logs by default.
+            notifications_min_severity="OFF",
         )
         return cls(driver, target, settings.neo4j_query_timeout_seconds)
 

@@ -138,6 +138,18 @@ class Projector:
             f"WHEN {ceiling} > 0 THEN {offender} ELSE {restricted} END"
         )
 
+    def any_node(self, var: str, ceiling: str, selection: Selected) -> str:
+        """A node of a network or path, of whichever type its labels make it.
+
+        `ceiling` holds ceiling(var) for an offender and null otherwise.
+        """
+        branches = [f"WHEN {var}:Offender THEN {self.person(var, ceiling, selection)}"]
+        for label in ("Associate", "Address", "Vehicle", "Mark"):
+            branches.append(
+                f"WHEN {var}:{label} THEN {self.node(var, label, selection.fields(label))}"
+            )
+        return f"CASE {' '.join(branches)} ELSE null END"
+
     def agency(self, code: str, selection: Selected) -> str:
         """The agency whose code is the Cypher expression `code`."""
         a = self.statement.var("g")
@@ -167,20 +179,17 @@ class Projector:
         arrow = {"out": f"-[{r}:{spec.rel}]->", "in": f"<-[{r}:{spec.rel}]-"}.get(
             spec.direction, f"-[{r}:{spec.rel}]-"
         )
-        may_be_offender = spec.target_label == "Person"
-        conditions = [self._visible(r, source_type, ceiling, ct if may_be_offender else None)]
-        conditions += self._link_filters(r, t, field)
-        # Rows are ordered newest first, then by id, so a cursor (from, id) marks a stable place.
+        near = ceiling if source_type == "Offender" else "null"
+        conditions = [access.link_visible(r, near, ct), *self._link_filters(r, t, field)]
         ceiling_of_target = (
-            f"CASE WHEN {t}:Offender THEN {access.ceiling(t, st.var('s'))} ELSE null END"
-            if may_be_offender
-            else "null"
+            access.person_ceiling(t, st.var("s")) if spec.target_label == "Person" else "null"
         )
         match = (
             f"MATCH ({source}){arrow}({t}:{spec.target_label}) "
             f"WITH {r}, {t}, {ceiling_of_target} AS {ct} "
             f"WHERE {' AND '.join(conditions)}"
         )
+        # Rows are ordered newest first, then by id, so a cursor (from, id) marks a stable place.
         keyset = link_cursor(field.args.get("after"))
         paged = match
         if keyset is not None:
@@ -204,19 +213,6 @@ class Projector:
             elif sub.name == "totalCount":
                 parts.append(f"{_key(sub.key)}: COUNT {{ {match} }}")
         return f"[{e} IN [{rows}] | {{{', '.join(parts)}}}][0]"
-
-    def _visible(self, r: str, source_type: str, ceiling: str, target_ceiling: str | None) -> str:
-        """The policy for one link seen from its source (docs/access-policy.md)."""
-        rank = access.rank(r)
-        if source_type == "Offender":
-            own = f"{rank} <= {ceiling}"
-            # An out-of-scope offender at the other end is shown as a stub (ceiling 0).
-            other = f" AND ({target_ceiling} IS NULL OR {target_ceiling} = 0 OR {rank} <= {target_ceiling})"
-        else:
-            own = f"{rank} <= $clearance"
-            # From a shared node, an offender at the other end must be in scope at this rank.
-            other = f" AND ({target_ceiling} IS NULL OR {rank} <= {target_ceiling})"
-        return own + (other if target_ceiling else "")
 
     def _link_filters(self, r: str, t: str, field: Selected) -> list[str]:
         filters = []

@@ -10,7 +10,6 @@ import base64
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,8 @@ from graph_api.planner.projection import Projector, page_size
 from graph_api.planner.statement import Statement
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from graph_api.identity import Principal
     from graph_api.planner.selection import Selected
 
@@ -73,7 +74,7 @@ def decode_cursor(cursor: str | None) -> tuple[Any, str] | None:
     return value, node_id
 
 
-def _page(first: int, node_key: str) -> Callable[[list[dict[str, Any]]], dict[str, Any]]:
+def _page(first: int) -> Callable[[list[dict[str, Any]]], dict[str, Any]]:
     """Shape up to first+1 rows of (k, id, item) into a connection."""
 
     def shape(records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -87,7 +88,6 @@ def _page(first: int, node_key: str) -> Callable[[list[dict[str, Any]]], dict[st
             },
         }
 
-    del node_key
     return shape
 
 
@@ -100,6 +100,11 @@ def _edge_fields(selection: Selected, edge_type: str) -> tuple[Selected, ...]:
     return tuple(merged)
 
 
+def _edge_field(selection: Selected, edge_type: str, name: str) -> Selected | None:
+    """The edge sub-field `name` (e.g. `node`) of a root connection, if selected."""
+    return next((f for f in _edge_fields(selection, edge_type) if f.name == name), None)
+
+
 def _keyset(cursor: tuple[Any, str] | None, statement: Statement, key: str, node: str) -> str:
     if cursor is None:
         return "true"
@@ -107,15 +112,12 @@ def _keyset(cursor: tuple[Any, str] | None, statement: Statement, key: str, node
     return f"({key} > {value} OR ({key} = {value} AND {node}.id > {node_id}))"
 
 
-def _edge_map(
-    projector: Projector, selection: Selected, edge_type: str, parts: dict[str, str]
-) -> str:
+def _edge_map(selection: Selected, edge_type: str, parts: dict[str, str]) -> str:
     """The map of one root edge: each selected field from `parts` (field name -> Cypher)."""
     entries = []
     for field in _edge_fields(selection, edge_type):
         if field.name in parts:
             entries.append(f"`{field.key}`: {parts[field.name]}")
-    del projector
     return "{" + ", ".join(entries) + "}"
 
 
@@ -197,9 +199,9 @@ def plan_offenders(
     statement.parameters["riskOrder"] = _RISK_ORDER
     conditions = _offender_filters(statement, filters or {})
     key = _ORDER_KEYS[order_by]
-    node = projector.node("o", "Offender", _edge_fields(selection, "OffenderEdge")[0].only()
-                          if _edge_fields(selection, "OffenderEdge") else (), "c")  # fmt: skip
-    item = _edge_map(projector, selection, "OffenderEdge", {"node": node})
+    node_field = _edge_field(selection, "OffenderEdge", "node")
+    node = projector.node("o", "Offender", node_field.only() if node_field else (), "c")
+    item = _edge_map(selection, "OffenderEdge", {"node": node})
     cypher = (
         cypher_files.query("offenders_in_scope")
         + f" WITH o, {access.ceiling('o', 's0')} AS c WHERE c > 0 AND {conditions}"
@@ -207,7 +209,7 @@ def plan_offenders(
         f" ORDER BY k ASC, o.id ASC LIMIT {statement.param(size + 1)}"
         f" RETURN k, o.id AS id, {item} AS item"
     )
-    return Plan(cypher, statement.parameters, _page(size, "node"))
+    return Plan(cypher, statement.parameters, _page(size))
 
 
 def _offender_filters(statement: Statement, filters: dict[str, Any]) -> str:
@@ -282,11 +284,11 @@ def plan_search_offenders(
         conditions.append(f"o.dob <= {statement.param(dob_to)}")
     if gender is not None:
         conditions.append(f"o.gender = {statement.param(getattr(gender, 'value', gender))}")
-    nominal = next((f for f in _edge_fields(selection, "SearchHit") if f.name == "nominal"), None)
+    nominal = _edge_field(selection, "SearchHit", "nominal")
     full = projector.node("o", "Offender", nominal.fields("Offender") if nominal else (), "c")
     stub = projector.restricted("o", nominal.fields("RestrictedNominal") if nominal else ())
     item = _edge_map(
-        projector, selection, "SearchHit",
+        selection, "SearchHit",
         {"score": "score", "nominal": f"CASE WHEN c > 0 THEN {full} ELSE {stub} END"},
     )  # fmt: skip
     cursor = decode_cursor(after)
@@ -302,7 +304,7 @@ def plan_search_offenders(
         f"ORDER BY score DESC, o.id ASC LIMIT {statement.param(size + 1)} "
         f"RETURN score AS k, o.id AS id, {item} AS item"
     )
-    return Plan(cypher, statement.parameters, _page(size, "nominal"))
+    return Plan(cypher, statement.parameters, _page(size))
 
 
 # --- searchMarks ---------------------------------------------------------------------------------
@@ -342,15 +344,14 @@ def plan_search_marks(
         source = "MATCH (m:Mark) WITH m, 1.0 AS score"
     else:
         raise BadUserInput("give at least one of `type`, `bodyPart`, `side` or `text`")
-    fields = _edge_fields(selection, "MarkHit")
-    mark = next((f for f in fields if f.name == "mark"), None)
-    bearer = next((f for f in fields if f.name == "bearer"), None)
+    mark = _edge_field(selection, "MarkHit", "mark")
+    bearer = _edge_field(selection, "MarkHit", "bearer")
     parts = {
         "score": "score",
         "mark": projector.node("m", "Mark", mark.only() if mark else ()),
         "bearer": projector.node("o", "Offender", bearer.only() if bearer else (), "c"),
     }
-    item = _edge_map(projector, selection, "MarkHit", parts)
+    item = _edge_map(selection, "MarkHit", parts)
     cursor = decode_cursor(after)
     keyset = "true"
     if cursor is not None:
@@ -365,7 +366,7 @@ def plan_search_marks(
         f"ORDER BY score DESC, hit ASC LIMIT {statement.param(size + 1)} "
         f"RETURN score AS k, hit AS id, {item} AS item"
     )
-    return Plan(cypher, statement.parameters, _page(size, "mark"))
+    return Plan(cypher, statement.parameters, _page(size))
 
 
 # --- vehicles(vrm), addresses(postcode) ----------------------------------------------------------
@@ -381,10 +382,9 @@ def plan_vehicles(
     except ValueError as error:
         raise BadUserInput(f"`vrm`: {error}") from None
     statement, projector = _statement(principal)
-    fields = _edge_fields(selection, "VehicleEdge")
-    node = next((f for f in fields if f.name == "node"), None)
+    node = _edge_field(selection, "VehicleEdge", "node")
     item = _edge_map(
-        projector, selection, "VehicleEdge",
+        selection, "VehicleEdge",
         {"node": projector.node("v", "Vehicle", node.only() if node else ())},
     )  # fmt: skip
     narrowing = f"v.vrm STARTS WITH {statement.param(prefix)} AND " if prefix else ""
@@ -395,7 +395,7 @@ def plan_vehicles(
         f"ORDER BY k ASC, v.id ASC LIMIT {statement.param(size + 1)} "
         f"RETURN k, v.id AS id, {item} AS item"
     )
-    return Plan(cypher, statement.parameters, _page(size, "node"))
+    return Plan(cypher, statement.parameters, _page(size))
 
 
 def plan_addresses(
@@ -407,10 +407,9 @@ def plan_addresses(
     except ValueError as error:
         raise BadUserInput(f"`postcode`: {error}") from None
     statement, projector = _statement(principal)
-    fields = _edge_fields(selection, "AddressEdge")
-    node = next((f for f in fields if f.name == "node"), None)
+    node = _edge_field(selection, "AddressEdge", "node")
     item = _edge_map(
-        projector, selection, "AddressEdge",
+        selection, "AddressEdge",
         {"node": projector.node("a", "Address", node.only() if node else ())},
     )  # fmt: skip
     cypher = (
@@ -420,7 +419,7 @@ def plan_addresses(
         f"ORDER BY k ASC, a.id ASC LIMIT {statement.param(size + 1)} "
         f"RETURN k, a.id AS id, {item} AS item"
     )
-    return Plan(cypher, statement.parameters, _page(size, "node"))
+    return Plan(cypher, statement.parameters, _page(size))
 
 
 # --- offendersNear -------------------------------------------------------------------------------

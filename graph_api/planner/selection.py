@@ -52,7 +52,7 @@ class Selected:
         return self.fields(type_name or self.type_name)
 
 
-def root_selection(info: GraphQLResolveInfo) -> Selected:
+def root_selection(info: GraphQLResolveInfo[Any]) -> Selected:
     """The selection tree of the root field being resolved."""
     variables = info.variable_values
     if isinstance(variables, dict):  # Strawberry hands resolvers the coerced dict only
@@ -79,7 +79,7 @@ class _Walker:
         by_type: dict[str, tuple[Selected, ...]] = {}
         if any(node.selection_set for node in nodes):
             runtime_types: Iterable[GraphQLObjectType] = (
-                self.schema.get_possible_types(named)  # type: ignore[arg-type]
+                self.schema.get_possible_types(named)
                 if is_abstract_type(named)
                 else [named]  # type: ignore[list-item]
             )
@@ -134,7 +134,7 @@ class _Walker:
         return bool(
             conditional is not None
             and is_abstract_type(conditional)
-            and self.schema.is_sub_type(conditional, runtime)  # type: ignore[arg-type]
+            and self.schema.is_sub_type(conditional, runtime)
         )
 
     def _included(self, node: Any) -> bool:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from strawberry.fastapi import BaseContext
 
+from graph_api.db import Database
 from graph_api.errors import ApiError, BadUserInput
-
-if TYPE_CHECKING:
-    from graph_api.db import Database
-    from graph_api.identity import Principal
-    from graph_api.settings import Settings
+from graph_api.identity import Principal
+from graph_api.settings import Settings
 
 
 @dataclass

@@ -7,6 +7,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from graphql.error import GraphQLError
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import SchemaExtension
 
 from graph_api.db import DatabaseUnavailable
@@ -17,9 +18,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("graph_api.errors")
 
-#: Validation and parse errors come from graphql-core with no original error: they describe the
-#: client's document, never our data, so their message is kept.
-_DOCUMENT_ERROR = "GRAPHQL_VALIDATION_FAILED"
+#: Parse, validation and argument-coercion errors describe the client's document, never our
+#: data: their message is kept, and they are the client's bad input.
+_DOCUMENT_ERROR = "BAD_USER_INPUT"
 
 
 def _coded(error: GraphQLError, request_id: str) -> GraphQLError:
@@ -28,8 +29,8 @@ def _coded(error: GraphQLError, request_id: str) -> GraphQLError:
         code, message = original.code, original.message
     elif isinstance(original, DatabaseUnavailable):
         code, message = "UNAVAILABLE", "the database is unavailable; try again shortly"
-    elif original is None:
-        code, message = (error.extensions or {}).get("code", _DOCUMENT_ERROR), error.message
+    elif original is None or isinstance(original, GraphQLError | StrawberryInputCoercionError):
+        code, message = _DOCUMENT_ERROR, error.message
     else:
         log.error(
             "request %s: unexpected error at %s",

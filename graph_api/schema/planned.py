@@ -15,11 +15,11 @@ if TYPE_CHECKING:
     from graphql import GraphQLResolveInfo, GraphQLSchema
 
 
-def _read_planned(root: Any, info: GraphQLResolveInfo, **_: Any) -> Any:
+def _read_planned(root: Any, info: GraphQLResolveInfo[Any], **_: Any) -> Any:
     return root.get(info.path.key)
 
 
-def _typename(root: Any, info: GraphQLResolveInfo, abstract: Any) -> Any:
+def _typename(root: Any, info: GraphQLResolveInfo[Any], abstract: Any) -> Any:
     return root.get("__typename")
 
 

@@ -6,29 +6,30 @@ import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from strawberry.types import Info
 
 from graph_api import cypher_files
-from graph_api.planner import roots
+from graph_api.planner import analysis, roots
 from graph_api.planner.selection import root_selection
-from graph_api.schema.enums import Gender, MarkType, Side
+from graph_api.schema.context import RequestContext
+from graph_api.schema.enums import Gender, LinkType, MarkType, Side
 from graph_api.schema.reference import Agency, Me
 from graph_api.schema.types import (
     DEFAULT_PAGE,
     AddressConnection,
+    LinkedPerson,
     MarkHitConnection,
     NearbyOffender,
+    Network,
     Node,
     Offender,
     OffenderConnection,
     OffenderFilter,
     OffenderOrder,
+    Path,
     SearchHitConnection,
     VehicleConnection,
 )
-
-from strawberry.types import Info  # noqa: TC002 - Strawberry reads resolver signatures at runtime
-
-from graph_api.schema.context import RequestContext
 
 if TYPE_CHECKING:
     from graph_api.planner.roots import Plan
@@ -72,9 +73,8 @@ class Query:
     @strawberry.field(description="An offender in scope, or null. " + _READS)
     async def offender(self, info: Context, id: strawberry.ID) -> Offender | None:
         principal = info.context.principal_with_purpose()
-        return await _answer(
-            info, roots.plan_offender(root_selection(info._raw_info), principal, id)
-        )  # type: ignore[no-any-return]
+        plan = roots.plan_offender(root_selection(info._raw_info), principal, id)
+        return await _answer(info, plan)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Offenders in scope, filtered and ordered. " + _READS)
     async def offenders(
@@ -93,8 +93,8 @@ class Query:
         return await _answer(info, plan)  # type: ignore[no-any-return]
 
     @strawberry.field(
-        description="Offenders by name or alias, fuzzy and phonetic, best match first. Out-of-scope "
-        "matches appear as RestrictedNominal for NATIONAL_SEARCH only. " + _READS
+        description="Offenders by name or alias, fuzzy and phonetic, best match first. "
+        "Out-of-scope matches appear as RestrictedNominal for NATIONAL_SEARCH only. " + _READS
     )
     async def search_offenders(
         self,
@@ -171,6 +171,54 @@ class Query:
         principal = info.context.principal_with_purpose()
         plan = roots.plan_offenders_near(
             root_selection(info._raw_info), principal, latitude, longitude, radius_metres, first
+        )
+        return await _answer(info, plan)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="The visible network around an in-scope offender, up to `depth` (1-3) links "
+        "away, for drawing. Out-of-scope people appear only as RestrictedNominal stubs. " + _READS
+    )
+    async def network(
+        self,
+        info: Context,
+        offender_id: strawberry.ID,
+        depth: int = 2,
+        link_types: list[LinkType] | None = None,
+        as_of: dt.date | None = None,
+    ) -> Network | None:
+        principal = info.context.principal_with_purpose()
+        plan = analysis.plan_network(
+            root_selection(info._raw_info), principal, offender_id, depth, link_types, as_of
+        )
+        return await _answer(info, plan)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="A shortest path of visible links (at most `maxHops`, 1-6) between two "
+        "people, never through a restricted nominal; null when there is none. " + _READS
+    )
+    async def shortest_path(
+        self,
+        info: Context,
+        from_id: strawberry.ID,
+        to_id: strawberry.ID,
+        max_hops: int = 6,
+        link_types: list[LinkType] | None = None,
+    ) -> Path | None:
+        principal = info.context.principal_with_purpose()
+        plan = analysis.plan_shortest_path(
+            root_selection(info._raw_info), principal, from_id, to_id, max_hops, link_types
+        )
+        return await _answer(info, plan)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="People with a visible association to both in-scope offenders. " + _READS
+    )
+    async def common_associates(
+        self, info: Context, first_id: strawberry.ID, second_id: strawberry.ID
+    ) -> list[LinkedPerson]:
+        principal = info.context.principal_with_purpose()
+        plan = analysis.plan_common_associates(
+            root_selection(info._raw_info), principal, first_id, second_id
         )
         return await _answer(info, plan)  # type: ignore[no-any-return]
 
