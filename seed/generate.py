@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from seed.presets import SeedPlan
 
 CHUNK_OFFENDERS = 10_000
-MAX_BATCH_ROWS = 20_000
+MAX_BATCH_ROWS = 10_000
 
 Row = dict[str, Any]
 
@@ -725,8 +725,11 @@ class _Generation:
                 },
             )
             users = [("Offender", owner.id)]
-            extra = rng.choices((0, 1, 2, 3, 4), (50, 22, 14, 9, 5))[0]
             pool = [("Associate", a) for a in owner.associates]
+            extra = min(
+                rng.choices((0, 1, 2, 3, 4), (50, 22, 14, 9, 5))[0],
+                len(pool) + len(offenders) - 1,
+            )
             rng.shuffle(pool)
             while len(users) <= extra:
                 if pool and rng.random() < 0.6:

@@ -1,0 +1,496 @@
+"""An independent, plain-Python reading of docs/access-policy.md over the raw graph.
+
+The API enforces the access policy inside its Cypher; this module reads the same written policy
+again, case by case, over a copy of the whole graph held in Python dictionaries, so the tests
+can say what every query *should* return for a principal and compare it with what it does.
+
+It deliberately imports nothing from the planner, the access module or the schema: a mistake
+shared by the code under test and its oracle would go unnoticed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from graph_api.domain import Classification, Role
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    import neo4j
+
+#: docs/access-policy.md, "Inputs".
+RANK = {"OFFICIAL": 1, "OFFICIAL_SENSITIVE": 2, "SECRET": 3}
+
+#: The fact links (docs/data-model.md); management and sharing are not facts.
+FACT_LINKS = frozenset(
+    {"RESIDES_AT", "ASSOCIATED_WITH", "USES", "HAS_MARK", "ABOUT", "ASSESSED", "DEPICTS"}
+)
+
+#: Link lists of the schema: field name -> (relationship type, direction from the owner).
+#: "out" means (owner)-[r]->(other), "in" means (other)-[r]->(owner), "both" either way.
+LINK_FIELDS: dict[str, tuple[str, str]] = {
+    "addresses": ("RESIDES_AT", "out"),
+    "associates": ("ASSOCIATED_WITH", "both"),
+    "vehicles": ("USES", "out"),
+    "marks": ("HAS_MARK", "out"),
+    "intelligence": ("ABOUT", "in"),
+    "riskAssessments": ("ASSESSED", "out"),
+    "residents": ("RESIDES_AT", "in"),
+    "users": ("USES", "in"),
+}
+
+#: Which link lists each visible node type offers (the schema's traversals).
+TRAVERSALS: dict[str, tuple[str, ...]] = {
+    "Offender": ("addresses", "associates", "vehicles", "marks", "intelligence", "riskAssessments"),
+    "Associate": ("addresses", "associates", "vehicles"),
+    "Address": ("residents",),
+    "Vehicle": ("users",),
+}
+
+#: Node kinds that may be a root result when anchored, with the anchoring link type.
+ANCHOR_LINKS = {
+    "Address": "RESIDES_AT",
+    "Vehicle": "USES",
+    "Mark": "HAS_MARK",
+    "Associate": "ASSOCIATED_WITH",
+    "Intelligence": "ABOUT",
+}
+
+#: Properties whose values identify a record; the leak check looks for them.
+IDENTIFYING = ("forename", "surname", "dob", "pncId", "postcode", "line1", "vrm", "description")
+IDENTIFYING_TEXT = ("text", "conditions")
+
+_KINDS = ("Offender", "Associate", "Address", "Vehicle", "Mark", "Intelligence", "RiskAssessment")
+
+
+def _native(value: Any) -> Any:
+    """neo4j temporal values as `datetime.date`; everything else as it comes."""
+    to_native = getattr(value, "to_native", None)
+    return to_native() if callable(to_native) else value
+
+
+@dataclass(frozen=True)
+class RawNode:
+    id: str
+    labels: frozenset[str]
+    props: dict[str, Any] = field(hash=False, compare=False)
+
+    @property
+    def kind(self) -> str:
+        """The most specific label: Offender / Associate rather than Person."""
+        for kind in _KINDS:
+            if kind in self.labels:
+                return kind
+        return sorted(self.labels)[0] if self.labels else "?"
+
+
+@dataclass(frozen=True)
+class RawLink:
+    key: str
+    type: str
+    start: str
+    end: str
+    props: dict[str, Any] = field(hash=False, compare=False)
+
+    @property
+    def rank(self) -> int:
+        return RANK[self.props["classification"]]
+
+    def valid_on(self, day: dt.date) -> bool:
+        """docs/data-model.md: from <= d and (to null or to >= d)."""
+        start, end = self.props.get("from"), self.props.get("to")
+        return start is not None and start <= day and (end is None or end >= day)
+
+    def other(self, node_id: str) -> str:
+        return self.end if self.start == node_id else self.start
+
+
+class RawGraph:
+    """Every node (with an id) and every relationship between them, read with plain Cypher."""
+
+    def __init__(self, nodes: Iterable[RawNode], links: Iterable[RawLink]) -> None:
+        self.nodes: dict[str, RawNode] = {node.id: node for node in nodes}
+        self.links: list[RawLink] = list(links)
+        self.incident: dict[str, list[RawLink]] = defaultdict(list)
+        for link in self.links:
+            self.incident[link.start].append(link)
+            if link.end != link.start:
+                self.incident[link.end].append(link)
+
+    @classmethod
+    def load(cls, driver: neo4j.Driver, database: str) -> RawGraph:
+        records, _, _ = driver.execute_query(
+            "MATCH (n) WHERE n.id IS NOT NULL "
+            "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props",
+            database_=database,
+        )
+        nodes = [
+            RawNode(
+                r["id"],
+                frozenset(r["labels"]),
+                {k: _native(v) for k, v in r["props"].items()},
+            )
+            for r in records
+        ]
+        records, _, _ = driver.execute_query(
+            "MATCH (a)-[r]->(b) WHERE a.id IS NOT NULL AND b.id IS NOT NULL "
+            "RETURN elementId(r) AS key, type(r) AS type, a.id AS start, b.id AS end, "
+            "properties(r) AS props",
+            database_=database,
+        )
+        links = [
+            RawLink(
+                r["key"],
+                r["type"],
+                r["start"],
+                r["end"],
+                {k: _native(v) for k, v in r["props"].items()},
+            )
+            for r in records
+        ]
+        return cls(nodes, links)
+
+    def of_kind(self, kind: str) -> list[RawNode]:
+        return sorted((n for n in self.nodes.values() if n.kind == kind), key=lambda n: n.id)
+
+    def kind(self, node_id: str) -> str:
+        return self.nodes[node_id].kind
+
+    def is_offender(self, node_id: str) -> bool:
+        return self.kind(node_id) == "Offender"
+
+    def shares(self, offender_id: str) -> list[RawLink]:
+        return [
+            link
+            for link in self.incident[offender_id]
+            if link.type == "SHARED_WITH" and link.start == offender_id
+        ]
+
+    def agency_id(self, code: str) -> str:
+        return f"agy_{code.lower()}"
+
+    def agency_code(self, agency_id: str) -> str:
+        return str(self.nodes[agency_id].props["code"])
+
+    def fact_links(self, node_id: str, field_name: str) -> list[RawLink]:
+        """The links behind a link list of `node_id`, before any access rule."""
+        rel_type, direction = LINK_FIELDS[field_name]
+        found = []
+        for link in self.incident[node_id]:
+            if link.type != rel_type:
+                continue
+            if (
+                direction == "both"
+                or (direction == "out" and link.start == node_id)
+                or (direction == "in" and link.end == node_id)
+            ):
+                found.append(link)
+        return found
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking, as the oracle needs it (the oracle's own Principal)."""
+
+    agency: str
+    clearance: Classification = Classification.SECRET
+    roles: frozenset[Role] = frozenset({Role.ANALYST})
+
+    @property
+    def national(self) -> bool:
+        return Role.NATIONAL_SEARCH in self.roles
+
+    def describe(self) -> str:
+        roles = ",".join(sorted(role.value for role in self.roles))
+        return f"{self.agency}/{self.clearance.value}/{roles}"
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One link of a link list as the API should show it."""
+
+    other: str  # id of the node at the far end
+    typename: str  # Offender / Associate / RestrictedNominal / Address / Vehicle / ...
+    start: dt.date
+    end: dt.date | None
+    classification: str
+    agency: str  # the recording agency
+    link: RawLink = field(compare=False, hash=False, repr=False)
+
+    def key(self) -> tuple[str, str, str, str | None, str, str]:
+        """What a response shows of the link: far end, its type, from, to, classification, agency."""
+        return (
+            self.other,
+            self.typename,
+            self.start.isoformat(),
+            self.end.isoformat() if self.end else None,
+            self.classification,
+            self.agency,
+        )
+
+
+class PolicyOracle:
+    """docs/access-policy.md for one viewer on one day, over a `RawGraph`."""
+
+    def __init__(self, graph: RawGraph, viewer: Viewer, today: dt.date | None = None) -> None:
+        self.graph = graph
+        self.viewer = viewer
+        self.today = today or dt.date.today()
+        self.clearance = RANK[viewer.clearance.value]
+        self._ceilings: dict[str, int] = {}
+
+    # --- scope ------------------------------------------------------------------------------
+
+    def ceiling(self, offender_id: str) -> int:
+        """The ceiling of an offender: clearance if managed, min(clearance, share) if shared, 0."""
+        if offender_id not in self._ceilings:
+            self._ceilings[offender_id] = self._compute_ceiling(offender_id)
+        return self._ceilings[offender_id]
+
+    def _compute_ceiling(self, offender_id: str) -> int:
+        offender = self.graph.nodes[offender_id]
+        if offender.props.get("managingAgency") == self.viewer.agency:
+            return self.clearance
+        share_ranks = [
+            RANK[share.props["ceiling"]]
+            for share in self.graph.shares(offender_id)
+            if self.graph.agency_code(share.end) == self.viewer.agency
+            and share.valid_on(self.today)
+        ]
+        if share_ranks:
+            return min(self.clearance, max(share_ranks))
+        return 0
+
+    def in_scope(self, offender_id: str) -> bool:
+        return self.graph.is_offender(offender_id) and self.ceiling(offender_id) > 0
+
+    @cached_property
+    def scope(self) -> frozenset[str]:
+        """Ids of every in-scope offender (the `offenders` root, unfiltered)."""
+        return frozenset(o.id for o in self.graph.of_kind("Offender") if self.in_scope(o.id))
+
+    # --- links ------------------------------------------------------------------------------
+
+    def link_visible(self, link: RawLink, as_of: dt.date | None = None) -> bool:
+        """docs/access-policy.md, "Which fact links are visible"."""
+        if link.type not in FACT_LINKS:
+            return False
+        if as_of is not None and not link.valid_on(as_of):
+            return False
+        if link.rank > self.clearance:
+            return False
+        ends = {link.start, link.end}
+        offender_ends = [e for e in ends if self.graph.is_offender(e)]
+        out_of_scope = [e for e in offender_ends if not self.in_scope(e)]
+        for end in offender_ends:
+            if end not in out_of_scope and link.rank > self.ceiling(end):
+                return False
+        if not out_of_scope:
+            return True
+        # The one exception: an association between two offenders, one of them in scope.
+        return link.type == "ASSOCIATED_WITH" and len(offender_ends) == 2 and len(out_of_scope) == 1
+
+    def typename(self, node_id: str) -> str:
+        """How a node reached through a visible link is shown."""
+        kind = self.graph.kind(node_id)
+        if kind == "Offender" and not self.in_scope(node_id):
+            return "RestrictedNominal"
+        return kind
+
+    def link_list(self, owner_id: str, field_name: str, as_of: dt.date | None = None) -> list[Seen]:
+        """A link list of a visible node: the visible links and how their far ends appear."""
+        owner_type = self.typename(owner_id)
+        if field_name not in TRAVERSALS.get(owner_type, ()):
+            return []  # RestrictedNominal (and leaf nodes) have no onward links
+        seen = []
+        for link in self.graph.fact_links(owner_id, field_name):
+            if not self.link_visible(link, as_of):
+                continue
+            other = link.other(owner_id)
+            seen.append(
+                Seen(
+                    other=other,
+                    typename=self.typename(other),
+                    start=link.props["from"],
+                    end=link.props.get("to"),
+                    classification=link.props["classification"],
+                    agency=link.props["agency"],
+                    link=link,
+                )
+            )
+        return sorted(seen, key=Seen.key)
+
+    # --- roots ------------------------------------------------------------------------------
+
+    def offender(self, offender_id: str) -> RawNode | None:
+        """`offender(id)`: the offender when in scope, else None."""
+        if offender_id in self.graph.nodes and self.in_scope(offender_id):
+            return self.graph.nodes[offender_id]
+        return None
+
+    def anchored(self, node_id: str) -> bool:
+        """A shared node with at least one visible fact link to an in-scope offender."""
+        kind = self.graph.kind(node_id)
+        rel_type = ANCHOR_LINKS.get(kind)
+        if rel_type is None:
+            return False
+        return any(
+            link.type == rel_type and self.in_scope(link.other(node_id)) and self.link_visible(link)
+            for link in self.graph.incident[node_id]
+        )
+
+    def node(self, node_id: str) -> str | None:
+        """`node(id)`: the typename the API should return, or None for null."""
+        if node_id not in self.graph.nodes:
+            return None
+        kind = self.graph.kind(node_id)
+        if kind == "Offender":
+            if self.in_scope(node_id):
+                return "Offender"
+            return "RestrictedNominal" if self.viewer.national else None
+        return kind if self.anchored(node_id) else None
+
+    def vehicles(self, pattern: str) -> set[str]:
+        """`vehicles(vrm)`: anchored vehicles whose registration matches the pattern."""
+        matcher = vrm_pattern(pattern)
+        return {
+            v.id
+            for v in self.graph.of_kind("Vehicle")
+            if matcher.fullmatch(str(v.props["vrm"])) and self.anchored(v.id)
+        }
+
+    def addresses(self, postcode: str) -> set[str]:
+        """`addresses(postcode)`: anchored addresses at the postcode."""
+        return {
+            a.id
+            for a in self.graph.of_kind("Address")
+            if a.props["postcode"] == postcode and self.anchored(a.id)
+        }
+
+    def search_shape(self, offender_id: str) -> str | None:
+        """How an offender may appear in `searchOffenders`: Offender, RestrictedNominal or not."""
+        if self.in_scope(offender_id):
+            return "Offender"
+        return "RestrictedNominal" if self.viewer.national else None
+
+    # --- what the viewer may see at all (for the leak check) --------------------------------
+
+    @cached_property
+    def universe(self) -> tuple[frozenset[str], frozenset[str]]:
+        """(fully visible node ids, restricted stubs): everything reachable from any root."""
+        full: set[str] = set(self.scope)
+        stubs: set[str] = set()
+        roots = [
+            n.id for kind in ANCHOR_LINKS for n in self.graph.of_kind(kind) if self.anchored(n.id)
+        ]
+        full.update(roots)
+        frontier = [*self.scope, *roots]
+        while frontier:
+            node_id = frontier.pop()
+            for field_name in TRAVERSALS.get(self.typename(node_id), ()):
+                for seen in self.link_list(node_id, field_name):
+                    if seen.typename == "RestrictedNominal":
+                        stubs.add(seen.other)
+                    elif seen.other not in full:
+                        full.add(seen.other)
+                        frontier.append(seen.other)
+        if self.viewer.national:
+            stubs.update(o.id for o in self.graph.of_kind("Offender"))
+        return frozenset(full), frozenset(stubs - full)
+
+    @cached_property
+    def forbidden(self) -> dict[str, frozenset[str]]:
+        """Identifying values that belong only to records the viewer may not see.
+
+        Keys: "value" (names, dates of birth, postcodes, registrations, mark descriptions,
+        PNC ids; compared with whole JSON strings), "text" (intelligence text; compared as
+        substrings too) and "id" (ids of records the viewer may not even know exist).
+        """
+        full, stubs = self.universe
+        visible_values: set[str] = set()
+        hidden_values: set[str] = set()
+        hidden_text: set[str] = set()
+        hidden_ids: set[str] = set()
+        for node in self.graph.nodes.values():
+            if node.kind not in _KINDS:
+                continue
+            values = set(_identifying(node))
+            if node.id in full:
+                visible_values |= values
+                visible_values |= {_text(node.props.get(k)) for k in IDENTIFYING_TEXT}
+                visible_values |= {_text(v) for v in node.props.values()}
+                continue
+            hidden_values |= values
+            hidden_text |= {
+                t for t in (_text(node.props.get(k)) for k in IDENTIFYING_TEXT) if len(t) >= 12
+            }
+            if node.id not in stubs:
+                hidden_ids.add(node.id)
+        for link in self.graph.links:
+            if link.start in full and link.end in full:
+                visible_values |= {_text(v) for v in link.props.values()}
+        return {
+            "value": frozenset(hidden_values - visible_values),
+            "text": frozenset(hidden_text - visible_values),
+            "id": frozenset(hidden_ids),
+        }
+
+    def leaks(self, body: Any) -> list[str]:
+        """Identifying values in a response that belong only to records the viewer may not see."""
+        forbidden = self.forbidden
+        found = []
+        for key, value in _strings(body):
+            if key in _NOT_DATA:
+                continue
+            if value in forbidden["value"] or value in forbidden["id"]:
+                found.append(f"{key}={value!r}")
+            elif key in {"message", "text"} or len(value) >= 12:
+                found.extend(f"{key}~{text[:40]!r}" for text in forbidden["text"] if text in value)
+        return found
+
+
+#: Response keys whose values are the API's own vocabulary, never a record's data.
+_NOT_DATA = frozenset({"__typename", "cursor", "endCursor", "classification", "code"})
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _identifying(node: RawNode) -> Iterator[str]:
+    for key in IDENTIFYING:
+        value = node.props.get(key)
+        if value is not None and value != "":
+            yield _text(value)
+    if node.kind in {"Offender", "Associate"}:
+        yield f"{node.props.get('forename')} {node.props.get('surname')}"
+        yield from (str(alias) for alias in node.props.get("aliases") or ())
+
+
+def _strings(body: Any, key: str = "") -> Iterator[tuple[str, str]]:
+    """(key, string) for every string leaf of a JSON value."""
+    if isinstance(body, dict):
+        for k, v in body.items():
+            yield from _strings(v, k)
+    elif isinstance(body, list):
+        for item in body:
+            yield from _strings(item, key)
+    elif isinstance(body, str):
+        yield key, body
+
+
+def vrm_pattern(pattern: str) -> re.Pattern[str]:
+    """`?` one character, `*` any run; spaces and case ignored (the `vehicles` root)."""
+    cleaned = pattern.replace(" ", "").upper()
+    parts = [".*" if c == "*" else "." if c == "?" else re.escape(c) for c in cleaned]
+    return re.compile("".join(parts))
