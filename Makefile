@@ -31,6 +31,11 @@ test: install
 	$(TEST_ENV) $(BIN)/graph-api db start
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
+## bench: the benchmark (issue 6 matrix) on the national dataset in the `bench` instance
+bench: install
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/graph-api bench $(BENCH_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

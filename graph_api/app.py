@@ -1,24 +1,33 @@
-"""The FastAPI application: health, readiness and GraphQL at /graphql."""
+"""The FastAPI application: health, readiness and GraphQL at /graphql, behind the HTTP guard."""
 
 from __future__ import annotations
 
+import asyncio
+import re
 import uuid
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from neo4j.exceptions import Neo4jError
 from strawberry.fastapi import GraphQLRouter
 
-from graph_api.db import Database
-from graph_api.errors import ApiError
-from graph_api.identity import principal_from_header
+from graph_api import cypher_files
+from graph_api.db import Database, DatabaseUnavailable
+from graph_api.errors import ApiError, Unavailable
+from graph_api.http_guard import install_http_guard
+from graph_api.identity import AgencyRegistry, Principal, principal_from_header
 from graph_api.schema import build_schema
 from graph_api.schema.context import RequestContext
 from graph_api.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
+
+
+#: A client may name its request (for tracing) with a short, plain id; anything else is replaced.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -39,19 +48,38 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json" if settings.graph_api_dev_mode else None,
     )
     app.state.database = database
+    install_http_guard(app, settings)
+
+    async def known_agencies() -> set[str]:
+        records = await database.read(cypher_files.query("agencies"))
+        return {record["agency"]["code"] for record in records}
+
+    agencies = AgencyRegistry(known_agencies)
+
+    async def identify(request: Request) -> Principal:
+        authorization = request.headers.get("authorization")
+        purpose = request.headers.get("x-purpose")
+        if settings.graph_api_jwks_url:  # fetching keys blocks: keep it off the event loop
+            principal = await asyncio.to_thread(
+                principal_from_header, settings, authorization, purpose
+            )
+        else:
+            principal = principal_from_header(settings, authorization, purpose)
+        return await agencies.check(principal)
 
     async def context(request: Request) -> RequestContext:
         try:
-            principal: object = principal_from_header(
-                settings, request.headers.get("authorization"), request.headers.get("x-purpose")
-            )
+            principal: Principal | ApiError = await identify(request)
         except ApiError as error:
             principal = error
+        except (DatabaseUnavailable, Neo4jError):  # the agency list could not be read
+            principal = Unavailable("the database is unavailable; try again shortly")
+        supplied_id = request.headers.get("x-request-id", "")
         return RequestContext(
             database=database,
             settings=settings,
-            request_id=request.headers.get("x-request-id") or uuid.uuid4().hex,
-            principal_or_error=principal,  # type: ignore[arg-type]
+            request_id=supplied_id if _REQUEST_ID.fullmatch(supplied_id) else uuid.uuid4().hex,
+            principal_or_error=principal,
         )
 
     graphql = GraphQLRouter(
@@ -59,6 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         context_getter=context,
         graphql_ide="graphiql" if settings.graph_api_dev_mode else None,
         allow_queries_via_get=False,
+        # No subscriptions: no WebSocket protocol is offered, so no socket can skip identity.
+        subscription_protocols=(),
     )
     app.include_router(graphql, prefix="/graphql")
 

@@ -274,6 +274,63 @@ def serve(
     )
 
 
+# --- bench ------------------------------------------------------------------------------------
+
+
+@app.command("bench")
+def bench_command(
+    scale: Annotated[
+        str, typer.Option(help="Dataset preset, loaded into the `bench` instance if not there.")
+    ] = "national",
+    seed: Annotated[int, typer.Option(help="Seed of the dataset.")] = 1,
+    concurrency: Annotated[
+        str, typer.Option(help="Comma-separated concurrency levels (closed-loop workers).")
+    ] = "1,8,32",
+    duration: Annotated[
+        float, typer.Option(min=0.1, help="Seconds per query, concurrency and target.")
+    ] = 10.0,
+    requests: Annotated[
+        int | None,
+        typer.Option(min=1, help="Requests per query, concurrency and target (not a duration)."),
+    ] = None,
+    warmup: Annotated[int, typer.Option(min=0, help="Warm-up requests per cell and target.")] = 20,
+    targets: Annotated[
+        str, typer.Option(help="Comma-separated: raw, api, api-noaudit.")
+    ] = "raw,api,api-noaudit",
+    queries: Annotated[
+        str | None, typer.Option(help="Comma-separated query names (default: the whole set).")
+    ] = None,
+    agency: Annotated[
+        str | None, typer.Option(help="The analyst's agency (default: the biggest manager).")
+    ] = None,
+    smoke: Annotated[
+        bool, typer.Option("--smoke", help="Check every target answers alike; time nothing.")
+    ] = False,
+    output: Annotated[
+        str | None, typer.Option(help="File name stem of the results in bench/results/.")
+    ] = None,
+) -> None:
+    """Measure the API against hand-written Cypher (issues 3 and 6); results in bench/results/."""
+    from bench.run import BenchOptions, run  # the harness is a separate package, loaded only here
+
+    def options() -> BenchOptions:
+        try:
+            levels = tuple(int(level) for level in concurrency.split(",") if level.strip())
+        except ValueError:
+            raise ValueError("--concurrency takes comma-separated integers, e.g. 1,8,32") from None
+        return BenchOptions(
+            scale=scale, seed=seed, concurrency=levels, duration=duration, requests=requests,
+            warmup=warmup, targets=tuple(t.strip() for t in targets.split(",") if t.strip()),
+            queries=queries, agency=agency.strip().upper() if agency else None, smoke=smoke,
+            output=output,
+        )  # fmt: skip
+
+    chosen = _run(options)
+    succeeded = _run(lambda: run(chosen, say=console.print))
+    if not succeeded:
+        _fail("some requests failed or answers differ; this run is not a result")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

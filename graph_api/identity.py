@@ -5,19 +5,25 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import jwt
 
 from graph_api.domain import Classification, Role
-from graph_api.errors import Unauthenticated
+from graph_api.errors import Unauthenticated, Unavailable
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from graph_api.settings import Settings
 
-ISSUER = "offender-graph-api"
-AUDIENCE = "offender-graph-api"
 ALGORITHM = "HS256"
+#: How long fetched JWKS keys are trusted before they are fetched again (an unknown `kid`
+#: always triggers a fetch, so rotated keys are picked up at once).
+JWKS_LIFESPAN_SECONDS = 300
+#: Unknown `kid`s refetch the key set at most this often, so forged kids cannot flood the IdP.
+JWKS_REFRESH_COOLDOWN_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -59,8 +65,8 @@ def mint_token(
     """A signed HS256 token for local use (`graph-api token`, tests)."""
     now = int(time.time())
     claims: dict[str, Any] = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
+        "iss": settings.graph_api_jwt_issuer,
+        "aud": settings.graph_api_jwt_audience,
         "sub": user,
         "iat": now,
         "exp": now + ttl_seconds,
@@ -73,15 +79,43 @@ def mint_token(
     return jwt.encode(claims, jwt_secret(settings), algorithm=ALGORITHM)
 
 
+@lru_cache(maxsize=4)
+def _jwks_client(url: str) -> jwt.PyJWKClient:
+    return jwt.PyJWKClient(
+        url,
+        cache_keys=True,
+        lifespan=JWKS_LIFESPAN_SECONDS,
+        timeout=5,
+        cooldown_duration=JWKS_REFRESH_COOLDOWN_SECONDS,
+    )
+
+
+def _verification_key(settings: Settings, token: str) -> tuple[Any, list[str]]:
+    """The key and algorithms a token must verify with: JWKS (RS256) when configured."""
+    if settings.graph_api_jwks_url:
+        try:
+            signing_key = _jwks_client(settings.graph_api_jwks_url).get_signing_key_from_jwt(token)
+        except jwt.PyJWKClientConnectionError:
+            raise Unavailable("the token keys (JWKS) cannot be fetched; try again") from None
+        except (jwt.PyJWKClientError, jwt.DecodeError):
+            raise Unauthenticated("the token is not signed by a known key") from None
+        return signing_key.key, ["RS256"]
+    return jwt_secret(settings), [ALGORITHM]
+
+
 def principal_from_token(settings: Settings, token: str, purpose_header: str | None) -> Principal:
-    """Verify the token (signature, issuer, audience, expiry) and read the Principal from it."""
+    """Verify the token (signature, issuer, audience, expiry) and read the Principal from it.
+
+    Blocking when a JWKS must be fetched: call it from a worker thread in async code.
+    """
+    key, algorithms = _verification_key(settings, token)
     try:
         claims = jwt.decode(
             token,
-            jwt_secret(settings),
-            algorithms=[ALGORITHM],
-            audience=AUDIENCE,
-            issuer=ISSUER,
+            key,
+            algorithms=algorithms,
+            audience=settings.graph_api_jwt_audience,
+            issuer=settings.graph_api_jwt_issuer,
             options={"require": ["exp", "iss", "aud", "sub"]},
         )
     except jwt.ExpiredSignatureError:
@@ -108,3 +142,28 @@ def principal_from_header(
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("the Authorization header must be `Bearer <token>`")
     return principal_from_token(settings, token.strip(), purpose_header)
+
+
+class AgencyRegistry:
+    """The agency codes that exist, read from the database and refreshed now and then.
+
+    A token naming an agency the register does not know is refused as UNAUTHENTICATED.
+    """
+
+    def __init__(self, load: Callable[[], Awaitable[set[str]]], ttl_seconds: float = 60) -> None:
+        self._load = load
+        self._ttl = ttl_seconds
+        self._codes: set[str] = set()
+        self._loaded_at = float("-inf")
+
+    async def check(self, principal: Principal) -> Principal:
+        """The principal, if its agency exists; UNAUTHENTICATED otherwise."""
+        age = time.monotonic() - self._loaded_at
+        # An unknown code reloads at most every few seconds: new agencies appear quickly, and
+        # tokens naming nonsense cannot make every request read the database.
+        if age > self._ttl or (principal.agency not in self._codes and age > 5):
+            self._codes = await self._load()
+            self._loaded_at = time.monotonic()
+        if principal.agency not in self._codes:
+            raise Unauthenticated(f"the token's agency '{principal.agency}' is not known")
+        return principal

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 #: The checkout this package runs from; local state lives beside it, git-ignored.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -65,10 +66,68 @@ class Settings(BaseSettings):
         default=None,
         description="HS256 secret for bearer tokens. Unset: one is generated into local state.",
     )
+    graph_api_jwks_url: str | None = Field(
+        default=None,
+        description="JWKS URL for RS256 tokens (production). Set: HS256 tokens are refused.",
+    )
+    graph_api_jwt_issuer: str = Field(default="offender-graph-api", description="Required `iss`.")
+    graph_api_jwt_audience: str = Field(default="offender-graph-api", description="Required `aud`.")
     graph_api_dev_mode: bool = Field(
         default=False,
         description="Development mode: GraphiQL, introspection and field suggestions on.",
     )
+    graph_api_audit_enabled: bool = Field(
+        default=True,
+        description="Write the section-62 audit record of every request that reads or changes "
+        "offender data (DESIGN.md §6). Turn off ONLY to measure what auditing costs "
+        "(`graph-api bench --targets api-noaudit`); never in production.",
+    )
+    graph_api_cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="Browser origins allowed to call the API cross-origin, comma-separated "
+        "(`https://a.example,https://b.example`). Empty: no CORS headers, so browsers refuse "
+        "every cross-origin call.",
+    )
+
+    # --- request limits (DESIGN.md §9; each answers LIMIT_EXCEEDED naming the limit) ------
+    graph_api_max_body_bytes: int = Field(
+        default=65_536,
+        ge=1_024,
+        description="Largest request body in bytes; bigger ones get HTTP 413 before parsing.",
+    )
+    graph_api_max_tokens: int = Field(
+        default=1_000,
+        ge=10,
+        description="Most lexical tokens (names, punctuation, values) in a GraphQL document; "
+        "the parser stops counting there.",
+    )
+    graph_api_max_depth: int = Field(
+        default=15,
+        ge=1,
+        le=15,
+        description="Deepest field nesting in an operation (a root field is depth 0; fragments "
+        "count where they are spread). At most 15, the planner's own hard stop.",
+    )
+    graph_api_max_aliases: int = Field(
+        default=15,
+        ge=0,
+        description="Most aliased fields in a document (aliases multiply work at no token cost).",
+    )
+    graph_api_max_cost: int = Field(
+        default=2_000_000,
+        ge=1,
+        description="Highest estimated cost of an operation: every connection or list field "
+        "costs 1 and multiplies what it contains by its page size (`first`, or 20); every "
+        "root field costs at least 1. See `graph_api/schema/limits.py`.",
+    )
+
+    @field_validator("graph_api_cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        """Environment variables carry the origins comma-separated."""
+        if isinstance(value, str):
+            return tuple(origin.strip() for origin in value.split(",") if origin.strip())
+        return value
 
     @property
     def local_port(self) -> int:

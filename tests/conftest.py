@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -30,8 +31,18 @@ TINY_SEED = 7
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Test settings: the test instance, a fixed JWT secret, production mode."""
-    return Settings(graph_api_jwt_secret="test-secret-not-for-production-0123456789")  # type: ignore[arg-type]
+    """Test settings: the test instance, a fixed JWT secret, production mode.
+
+    The request limits are raised: the scope oracle checks ten offenders per request, with
+    ~190 aliases and ~2,600 tokens, far beyond what a client needs. tests/schema/test_limits.py
+    builds apps with the production defaults (and shows the documented queries fit them).
+    """
+    return Settings(
+        graph_api_jwt_secret="test-secret-not-for-production-0123456789",  # type: ignore[arg-type]
+        graph_api_max_aliases=1_000,
+        graph_api_max_tokens=20_000,
+        graph_api_max_cost=100_000_000,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -102,6 +113,28 @@ async def client(settings: Settings, driver: neo4j.Driver) -> AsyncIterator[http
     async with httpx.AsyncClient(transport=transport, base_url="http://api") as http:
         yield http
     await app.state.database.close()
+
+
+@pytest.fixture(scope="session")
+def serve(
+    settings: Settings, driver: neo4j.Driver
+) -> Callable[..., contextlib.AbstractAsyncContextManager[httpx.AsyncClient]]:
+    """`async with serve(**settings) as http:` an app of its own, with production defaults
+    (request limits included) except for the given settings, and the test JWT secret."""
+
+    @contextlib.asynccontextmanager
+    async def _serve(**overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
+        own = Settings(graph_api_jwt_secret=settings.graph_api_jwt_secret, **overrides)
+        app = create_app(own)
+        # App errors become 500 responses, as a real server sends them, so tests see the body.
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        try:
+            async with httpx.AsyncClient(transport=transport, base_url="http://api") as http:
+                yield http
+        finally:
+            await app.state.database.close()
+
+    return _serve
 
 
 @pytest.fixture(scope="session")

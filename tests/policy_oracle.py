@@ -117,6 +117,9 @@ class RawGraph:
     def __init__(self, nodes: Iterable[RawNode], links: Iterable[RawLink]) -> None:
         self.nodes: dict[str, RawNode] = {node.id: node for node in nodes}
         self.links: list[RawLink] = list(links)
+        self._by_kind: dict[str, list[RawNode]] = defaultdict(list)
+        for node in sorted(self.nodes.values(), key=lambda n: n.id):
+            self._by_kind[node.kind].append(node)
         self.incident: dict[str, list[RawLink]] = defaultdict(list)
         for link in self.links:
             self.incident[link.start].append(link)
@@ -157,7 +160,8 @@ class RawGraph:
         return cls(nodes, links)
 
     def of_kind(self, kind: str) -> list[RawNode]:
-        return sorted((n for n in self.nodes.values() if n.kind == kind), key=lambda n: n.id)
+        """Every node of a kind, by id."""
+        return self._by_kind.get(kind, [])
 
     def kind(self, node_id: str) -> str:
         return self.nodes[node_id].kind
@@ -171,9 +175,6 @@ class RawGraph:
             for link in self.incident[offender_id]
             if link.type == "SHARED_WITH" and link.start == offender_id
         ]
-
-    def agency_id(self, code: str) -> str:
-        return f"agy_{code.lower()}"
 
     def agency_code(self, agency_id: str) -> str:
         return str(self.nodes[agency_id].props["code"])
@@ -433,7 +434,7 @@ class PolicyOracle:
             if node.id not in stubs:
                 hidden_ids.add(node.id)
         for link in self.graph.links:
-            if link.start in full and link.end in full:
+            if link.start in full or link.end in full:  # e.g. the dates of a link to a stub
                 visible_values |= {_text(v) for v in link.props.values()}
         return {
             "value": frozenset(hidden_values - visible_values),

@@ -49,6 +49,7 @@ def open_sync_driver(settings: Settings) -> tuple[neo4j.Driver, ConnectionTarget
             target.uri,
             auth=(target.user, target.password),
             connection_timeout=settings.neo4j_connect_timeout_seconds,
+            notifications_min_severity="OFF",  # tools print their own one-line messages
         )
         driver.verify_connectivity()
     except Exception as error:  # every failure becomes one readable line
@@ -109,7 +110,7 @@ class Database:
     ) -> list[dict[str, Any]]:
         counter = _round_trips.get()
         if counter is not None:
-            counter[0] += 1
+            counter[0 if routing == RoutingControl.READ else 1] += 1
         try:
             records, _, _ = await self.driver.execute_query(
                 Query(cypher, timeout=self.timeout),
@@ -132,12 +133,18 @@ class RoundTripCounter:
     """Counts the statements sent to the database inside a `with` block (tests, diagnostics)."""
 
     def __init__(self) -> None:
-        self._cell = [0]
+        self._cell = [0, 0]
         self._token: contextvars.Token[list[int] | None] | None = None
 
     @property
-    def count(self) -> int:
+    def reads(self) -> int:
+        """Read statements sent."""
         return self._cell[0]
+
+    @property
+    def writes(self) -> int:
+        """Write statements sent (an audit record is one)."""
+        return self._cell[1]
 
     def __enter__(self) -> RoundTripCounter:
         self._token = _round_trips.set(self._cell)

@@ -24,6 +24,10 @@ CONF_TEMPLATE = _HERE / "neo4j.conf"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 MIN_JAVA = 17
+#: Benchmarks only (bench/peer/README.md): a true value puts the instance's plugins folder on the
+#: server's class path and unrestricts apoc.*. The product itself needs no plugin (DESIGN.md §2).
+PLUGINS_ENV = "GRAPH_API_NEO4J_PLUGINS"
+UNRESTRICTED_APOC = "dbms.security.procedures.unrestricted=apoc.*"
 
 
 class LocalServerError(RuntimeError):
@@ -69,6 +73,7 @@ class LocalServer:
         self.pid_file = self.home / "neo4j.pid"
         self.password_file = self.home / "password"
         self.console_log = self.home / "logs" / "console.log"
+        self.plugins = os.environ.get(PLUGINS_ENV, "").lower() in {"1", "true", "yes"}
 
     # --- password ---------------------------------------------------------------------------
 
@@ -131,7 +136,12 @@ class LocalServer:
         if self.password() is None:
             self._set_initial_password(java)
         self.console_log.parent.mkdir(parents=True, exist_ok=True)
-        command = [java, *self._jvm_options(), "-cp", f"{self.lib_dir}/*", ENTRY_POINT,
+        # Kernel extensions (APOC registers one) are found on the class path only, as the
+        # neo4j script's `-cp lib/*:plugins/*` does; the plugins folder alone is not enough.
+        classpath = f"{self.lib_dir}/*"
+        if self.plugins:
+            classpath += f"{os.pathsep}{self.home / 'plugins'}/*"
+        command = [java, *self._jvm_options(), "-cp", classpath, ENTRY_POINT,
                    f"--home-dir={self.home}", f"--config-dir={self.conf_dir}"]  # fmt: skip
         with self.console_log.open("ab") as log:
             process = subprocess.Popen(  # noqa: S603
@@ -185,6 +195,8 @@ class LocalServer:
         text = Template(CONF_TEMPLATE.read_text()).substitute(
             bolt_port=self.port, instance_dir=self.home, heap=self.heap, pagecache=self.pagecache
         )
+        if self.plugins:
+            text += f"\n# Benchmarks only ({PLUGINS_ENV}).\n{UNRESTRICTED_APOC}\n"
         (self.conf_dir / "neo4j.conf").write_text(text)
 
     def _conf_values(self, key: str) -> list[str]:

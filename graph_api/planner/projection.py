@@ -111,13 +111,15 @@ class Projector:
         if type_name == "RestrictedNominal":
             return self.restricted(var, fields)
         entries = [f"__typename: '{type_name}'"]
+        if type_name == "Offender":
+            entries.append(f"__id: {var}.id")  # for the audit record, whatever was selected
         for field in fields:
             entries.append(f"{_key(field.key)}: {self._field(var, type_name, field, ceiling)}")
         return "{" + ", ".join(entries) + "}"
 
     def restricted(self, var: str, fields: tuple[Selected, ...]) -> str:
         """An out-of-scope offender: its id and managing agency, nothing else (rule 4)."""
-        entries = ["__typename: 'RestrictedNominal'"]
+        entries = ["__typename: 'RestrictedNominal'", f"__id: {var}.id"]
         for field in fields:
             if field.name == "id":
                 entries.append(f"{_key(field.key)}: {var}.id")

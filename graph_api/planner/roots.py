@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from graph_api import access, cypher_files, phonetic, ukformats
 from graph_api.domain import Role
-from graph_api.errors import BadUserInput
+from graph_api.errors import BadUserInput, Forbidden
 from graph_api.planner.projection import Projector, page_size
 from graph_api.planner.statement import Statement
 
@@ -52,8 +52,14 @@ def _single(records: list[dict[str, Any]]) -> Any:
 
 
 def encode_cursor(key: Any, node_id: str) -> str:
-    kind = "date" if hasattr(key, "isoformat") else "value"
-    value = key.isoformat() if kind == "date" else key
+    if hasattr(key, "to_native"):  # neo4j temporal values
+        key = key.to_native()
+    if isinstance(key, dt.datetime):
+        kind, value = "datetime", key.isoformat()
+    elif isinstance(key, dt.date):
+        kind, value = "date", key.isoformat()
+    else:
+        kind, value = "value", key
     raw = json.dumps([kind, value, node_id], separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
@@ -67,6 +73,8 @@ def decode_cursor(cursor: str | None) -> tuple[Any, str] | None:
         kind, value, node_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if kind == "date":
             value = dt.date.fromisoformat(value)
+        elif kind == "datetime":
+            value = dt.datetime.fromisoformat(value)
         if not isinstance(node_id, str) or not isinstance(value, str | int | float | dt.date):
             raise ValueError(cursor)
     except (ValueError, TypeError, UnicodeDecodeError):
@@ -141,8 +149,11 @@ _ANCHORS = {
     "Address": "(n)<-[r:RESIDES_AT]-(o:Offender)",
     "Vehicle": "(n)<-[r:USES]-(o:Offender)",
     "Mark": "(n)<-[r:HAS_MARK]-(o:Offender)",
+    "Intelligence": "(n)-[r:ABOUT]->(o:Offender)",
 }
-_PREFIXES = {"asc_": "Associate", "adr_": "Address", "veh_": "Vehicle", "mrk_": "Mark"}
+_PREFIXES = {
+    "asc_": "Associate", "adr_": "Address", "veh_": "Vehicle", "mrk_": "Mark", "int_": "Intelligence"
+}  # fmt: skip
 
 
 def anchored(node: str, label: str) -> str:
@@ -461,3 +472,39 @@ def plan_offenders_near(
         f"RETURN {{{', '.join(entries)}}} AS result"
     )
     return Plan(cypher, statement.parameters, lambda records: [r["result"] for r in records])
+
+
+# --- auditTrail -----------------------------------------------------------------------------------
+
+
+def plan_audit_trail(
+    principal: Principal,
+    offender_id: str,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    first: int | None,
+    after: str | None,
+) -> Plan:
+    """The audit records of an offender, for SUPERVISORs of its managing agency only."""
+    if not principal.has(Role.SUPERVISOR):
+        raise Forbidden("auditTrail needs the SUPERVISOR role")
+    size = page_size(first)
+    cursor = decode_cursor(after)
+    parameters = access.principal_parameters(principal) | {
+        "offenderId": offender_id,
+        "since": since,
+        "until": until,
+        "afterAt": cursor[0] if cursor else None,
+        "afterId": cursor[1] if cursor else None,
+        "limit": size + 1,
+    }
+
+    def shape(records: list[dict[str, Any]]) -> dict[str, Any]:
+        if not records or not records[0]["managed"]:
+            raise Forbidden("auditTrail is for supervisors of the agency that manages the offender")
+        rows = records[0]["rows"]
+        return _page(size)(
+            [{"k": r["k"], "id": r["id"], "item": {"node": r["record"]}} for r in rows]
+        )
+
+    return Plan(cypher_files.query("audit_trail"), parameters, shape)

@@ -79,9 +79,7 @@ class _Walker:
         by_type: dict[str, tuple[Selected, ...]] = {}
         if any(node.selection_set for node in nodes):
             runtime_types: Iterable[GraphQLObjectType] = (
-                self.schema.get_possible_types(named)
-                if is_abstract_type(named)
-                else [named]  # type: ignore[list-item]
+                self.schema.get_possible_types(named) if is_abstract_type(named) else [named]  # type: ignore[list-item]
             )
             for runtime in runtime_types:
                 grouped: dict[str, list[FieldNode]] = {}

@@ -8,23 +8,36 @@ import strawberry
 from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 
+from graph_api.schema.audit_trail import AuditTrail
 from graph_api.schema.error_codes import ErrorCodes
+from graph_api.schema.limits import limit_extensions
 from graph_api.schema.planned import answer_from_plans
 from graph_api.schema.query import Query
 from graph_api.schema.types import Address, Associate, Mark, Offender, RestrictedNominal, Vehicle
+from graph_api.settings import Settings
 
 if TYPE_CHECKING:
-    from strawberry.extensions import SchemaExtension
+    from collections.abc import Callable
 
-    from graph_api.settings import Settings
+    from strawberry.extensions import SchemaExtension
 
 __all__ = ["Query", "build_schema"]
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
-    """The schema, with introspection and field suggestions only in development mode."""
-    development = settings is not None and settings.graph_api_dev_mode
-    extensions: list[type[SchemaExtension]] = [ErrorCodes]
+    """The schema, with the request limits of `settings` (defaults when none are given), and
+    introspection and field suggestions only in development mode."""
+    settings = settings or Settings()
+    development = settings.graph_api_dev_mode
+    # AuditTrail first: the outermost hook, so it sees the final, coded result. ErrorCodes
+    # next, so that it codes the limits' errors too.
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        AuditTrail,
+        ErrorCodes,
+        *limit_extensions(settings),
+    ]
+    if not settings.graph_api_audit_enabled:  # benchmarks only: measures what auditing costs
+        extensions.remove(AuditTrail)
     if not development:
         extensions.append(DisableIntrospection)
     schema = strawberry.Schema(

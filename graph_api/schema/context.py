@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 
 from strawberry.fastapi import BaseContext
 
+from graph_api.audit import Disclosure
 from graph_api.db import Database
 from graph_api.errors import ApiError, BadUserInput
 from graph_api.identity import Principal
@@ -20,6 +22,11 @@ class RequestContext(BaseContext):
     settings: Settings
     request_id: str
     principal_or_error: Principal | ApiError
+    #: What this request disclosed, for its audit record.
+    disclosure: Disclosure = field(default_factory=Disclosure)
+    #: Root fields of one request run their statements one at a time, so one request cannot
+    #: take over the database, and repeated root fields of one shape are planned only once.
+    statement_slot: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(1))
 
     def __post_init__(self) -> None:
         super().__init__()

@@ -17,6 +17,7 @@ from graph_api.schema.reference import Agency, Me
 from graph_api.schema.types import (
     DEFAULT_PAGE,
     AddressConnection,
+    AuditRecordConnection,
     LinkedPerson,
     MarkHitConnection,
     NearbyOffender,
@@ -45,10 +46,15 @@ _READS = "Reads offender data: needs a purpose. Any role; results follow the age
 
 async def _answer(info: Context, plan: Plan | None) -> Any:
     """Run the planned statement (one database round trip) and shape its records."""
+    context = info.context
     if plan is None:
+        context.disclosure.saw(info.field_name, None)
         return None
-    records = await info.context.database.read(plan.cypher, plan.parameters)
-    return plan.shape(records)
+    async with context.statement_slot:
+        records = await context.database.read(plan.cypher, plan.parameters)
+    value = plan.shape(records)
+    context.disclosure.saw(info.field_name, value)
+    return value
 
 
 @strawberry.type
@@ -220,6 +226,23 @@ class Query:
         plan = analysis.plan_common_associates(
             root_selection(info._raw_info), principal, first_id, second_id
         )
+        return await _answer(info, plan)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="The audit trail of an offender, newest first. Requires SUPERVISOR, of the "
+        "agency that manages the offender; anyone else gets FORBIDDEN."
+    )
+    async def audit_trail(
+        self,
+        info: Context,
+        offender_id: strawberry.ID,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+    ) -> AuditRecordConnection:
+        principal = info.context.principal_with_purpose()
+        plan = roots.plan_audit_trail(principal, offender_id, since, until, first, after)
         return await _answer(info, plan)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Any visible node by its id, or null. " + _READS)

@@ -510,3 +510,33 @@ class OffenderOrder(Enum):
     SURNAME = "SURNAME"
     DATE_OF_BIRTH = "DATE_OF_BIRTH"
     RISK_LEVEL = "RISK_LEVEL"
+
+
+@strawberry.type(description="One audited request that disclosed or changed an offender's data.")
+class AuditRecord:
+    id: strawberry.ID
+    at: dt.datetime
+    request_id: str
+    user_id: str
+    agency: str
+    roles: list[str]
+    purpose: str | None
+    operation: str | None = strawberry.field(description="The GraphQL operation name, if any.")
+    document_hash: str = strawberry.field(description="SHA-256 of the GraphQL document.")
+    fields: list[str] = strawberry.field(description="Root fields the request ran.")
+    offender_ids: list[str] = strawberry.field(description="Offenders disclosed in full.")
+    restricted_ids: list[str] = strawberry.field(description="Offenders shown only as stubs.")
+    changes: str | None = strawberry.field(description="What a mutation changed, as JSON.")
+    disclosure: str = strawberry.field(description="FULL or RESTRICTED, for this offender.")
+
+
+@strawberry.type
+class AuditRecordEdge:
+    cursor: str
+    node: AuditRecord
+
+
+@strawberry.type
+class AuditRecordConnection:
+    edges: list[AuditRecordEdge]
+    page_info: PageInfo

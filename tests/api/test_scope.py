@@ -639,19 +639,12 @@ async def test_node_by_id(asker: Asker) -> None:
         for i, node_id in enumerate(batch):
             got = data[f"n{i}"]
             expected = oracle.node(node_id)
-            if expected == "Intelligence" and got is None:
-                continue  # a known disagreement: see test_node_returns_anchored_intelligence
             asker.differ(f"node({node_id})", expected, got and got["__typename"])
             if got is not None:
                 asker.differ(f"node({node_id}).id", node_id, got["id"])
     asker.verdict()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="node(id) returns null for every Intelligence id; docs/access-policy.md lists "
-    "Intelligence among the anchored nodes node(id) returns",
-)
 async def test_node_returns_anchored_intelligence(
     raw_graph: RawGraph,
     cases: dict[str, Case],

@@ -1,0 +1,58 @@
+"""Writes each request's audit record before its response leaves (DESIGN.md §6).
+
+The outermost extension: it runs after the operation and after error coding. A request that
+consulted offender data and whose record cannot be written answers UNAVAILABLE with no data.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from graphql.error import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from graph_api.audit import write_audit_record
+from graph_api.errors import ApiError
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+log = logging.getLogger("graph_api.audit")
+
+UNAVAILABLE_MESSAGE = "the audit trail cannot be written; no data was disclosed, try again"
+
+
+class AuditTrail(SchemaExtension):
+    """One durable audit record per request that read or changed offender data."""
+
+    async def on_operation(self) -> AsyncIterator[None]:
+        yield
+        execution = self.execution_context
+        context = execution.context
+        disclosure = getattr(context, "disclosure", None)
+        if disclosure is None or not disclosure.consulted:
+            return
+        principal = context.principal_or_error
+        if isinstance(principal, ApiError):  # an unauthenticated caller was disclosed nothing
+            return
+        try:
+            await write_audit_record(
+                context.database,
+                principal,
+                context.request_id,
+                execution.operation_name,
+                execution.query,
+                disclosure,
+            )
+        except Exception:  # any failure: withhold the data rather than disclose unaudited
+            log.exception("request %s: audit record not written", context.request_id)
+            result = execution.result
+            if result is not None:
+                result.data = None
+                result.errors = [
+                    GraphQLError(
+                        UNAVAILABLE_MESSAGE,
+                        extensions={"code": "UNAVAILABLE", "requestId": context.request_id},
+                    )
+                ]

@@ -1,0 +1,338 @@
+"""Bounds on what one GraphQL operation may ask for: tokens, depth, aliases and cost.
+
+Each limit comes from `Settings` and answers `LIMIT_EXCEEDED` with a message naming the limit and
+its value. Tokens, depth and aliases reuse Strawberry's limiters (their errors are relabelled);
+the cost is ours, because only this schema knows that a connection multiplies what it contains.
+
+Cost, the work a query may make the planner do, estimated before anything runs:
+
+- a connection field (any field with a `first` argument) costs 1 and multiplies the cost of its
+  contents by its page size: `first`, or its default of 20 (a `first` out of range counts as the
+  largest page, 100; the field itself then refuses it as BAD_USER_INPUT);
+- any other list of objects (`commonAssociates`, `network { nodes }`) counts as a page of 20;
+- other fields cost what they contain, and every root field costs at least 1;
+- where a field's type is abstract, the most expensive concrete type counts.
+
+Example: `offender { addresses { edges { address { residents { totalCount } } } } }` costs
+`1 + 20 * 1 = 21`: residents are fetched once for each of up to 20 addresses.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    IntValueNode,
+    ValidationRule,
+    VariableNode,
+    get_named_type,
+    get_nullable_type,
+    is_abstract_type,
+    is_list_type,
+)
+from graphql.error import GraphQLSyntaxError
+from graphql.execution import ExecutionResult
+from graphql.utilities import get_operation_ast
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from graph_api.errors import LimitExceeded
+from graph_api.schema.types import DEFAULT_PAGE, MAX_PAGE
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Collection, Iterator, Mapping
+
+    from graphql import (
+        ASTValidationRule,
+        DocumentNode,
+        GraphQLField,
+        GraphQLNamedType,
+        GraphQLObjectType,
+        GraphQLSchema,
+        Node,
+        SelectionSetNode,
+        ValidationContext,
+    )
+    from strawberry.types import ExecutionContext
+
+    from graph_api.settings import Settings
+
+__all__ = [
+    "AliasLimit",
+    "CostLimit",
+    "DepthLimit",
+    "TokenLimit",
+    "limit_extensions",
+    "operation_cost",
+]
+
+
+def limit_error(message: str, nodes: Collection[Node] | None = None) -> GraphQLError:
+    """A GraphQL error that `ErrorCodes` answers as LIMIT_EXCEEDED with this message."""
+    return GraphQLError(message, nodes, original_error=LimitExceeded(message))
+
+
+def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+    """Per-request factories of the four limiters, configured from `settings`."""
+    return [
+        lambda: TokenLimit(settings.graph_api_max_tokens),
+        lambda: DepthLimit(settings.graph_api_max_depth),
+        lambda: AliasLimit(settings.graph_api_max_aliases),
+        lambda: CostLimit(settings.graph_api_max_cost),
+    ]
+
+
+# --- tokens, depth, aliases: Strawberry's limiters, relabelled ------------------------------
+
+
+class TokenLimit(MaxTokensLimiter):
+    """The parser stops after `max_token_count` tokens (comments included)."""
+
+    def __init__(self, max_token_count: int) -> None:
+        super().__init__(max_token_count)
+        self.message = f"the document is longer than the token limit of {max_token_count} tokens"
+
+    def on_operation(self) -> Iterator[None]:
+        yield from super().on_operation()
+        # graphql-core says "Document contains more than N tokens. Parsing aborted."
+        aborted = f"more than {self.max_token_count} tokens"
+        _relabel_parser_abort(self.execution_context, aborted, self.message)
+
+
+def _relabel_parser_abort(context: ExecutionContext, says: str, message: str) -> None:
+    """Replace the parser's syntax error that `says` this with a limit error saying `message`."""
+    result = context.result
+    if result is not None and result.errors:
+        result.errors = [
+            limit_error(message)
+            if isinstance(error, GraphQLSyntaxError) and says in error.message
+            else error
+            for error in result.errors
+        ]
+
+
+class DepthLimit(QueryDepthLimiter):
+    """Fields nest at most `max_depth` levels below a root field (introspection excepted)."""
+
+    def __init__(self, max_depth: int) -> None:
+        super().__init__(max_depth)
+        self.message = f"the query nests deeper than the depth limit of {max_depth} levels"
+        self.validation_rules = [_relabelled(rule, self.message) for rule in self.validation_rules]
+
+    def on_operation(self) -> Iterator[None]:
+        yield from super().on_operation()
+        # A document nested hundreds of levels deep stops the parser before validation runs:
+        # graphql-core says "Document is nested too deeply. Parsing aborted."
+        _relabel_parser_abort(self.execution_context, "nested too deeply", self.message)
+
+
+class AliasLimit(MaxAliasesLimiter):
+    """A document uses at most `max_alias_count` aliases (each one can repeat a whole field)."""
+
+    def __init__(self, max_alias_count: int) -> None:
+        super().__init__(max_alias_count)
+        message = f"the document uses more aliases than the alias limit of {max_alias_count}"
+        self.validation_rules = [_relabelled(rule, message) for rule in self.validation_rules]
+
+
+class _FirstErrorAs:
+    """A validation context that reports the first error it is given as a limit error."""
+
+    def __init__(self, context: ValidationContext, message: str) -> None:
+        self._context = context
+        self._message = message
+        self._reported = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
+
+    def report_error(self, error: GraphQLError) -> None:
+        if not self._reported:
+            self._reported = True
+            self._context.report_error(limit_error(self._message, error.nodes))
+
+
+def _relabelled(rule: type[ASTValidationRule], message: str) -> type[ValidationRule]:
+    """`rule`, reporting one LIMIT_EXCEEDED error with `message` when it finds any.
+
+    Strawberry's limiters check the whole document in their constructor, so handing them a
+    relabelling context is enough.
+    """
+
+    class Relabelled(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            rule(cast("ValidationContext", _FirstErrorAs(context, message)))
+
+    Relabelled.__name__ = Relabelled.__qualname__ = f"Relabelled{rule.__name__}"
+    return Relabelled
+
+
+# --- cost --------------------------------------------------------------------------------
+
+
+class CostLimit(SchemaExtension):
+    """Refuses, before execution, an operation whose estimated cost is above `max_cost`."""
+
+    def __init__(self, max_cost: int) -> None:
+        self.max_cost = max_cost
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.graphql_document is not None:
+            cost = operation_cost(
+                context.schema._schema,
+                context.graphql_document,
+                context.operation_name,
+                context.variables,
+            )
+            if cost > self.max_cost:
+                message = (
+                    f"the query's estimated cost is {cost}, above the cost limit of "
+                    f"{self.max_cost}: ask for smaller pages (`first`) or fewer nested lists"
+                )
+                # A result set here is returned as is: the operation never reaches Neo4j.
+                context.result = ExecutionResult(data=None, errors=[limit_error(message)])
+        yield
+
+
+def operation_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None = None,
+    variables: Mapping[str, Any] | None = None,
+) -> int:
+    """The estimated cost of the operation `operation_name` of a valid `document`.
+
+    `variables` are the request's, uncoerced; only page sizes are read from them. For example
+    `{ me { userId } agencies { code } }` costs 2, one for each root field.
+    """
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        return 0
+    root = schema.get_root_type(operation.operation)
+    if root is None:
+        return 0
+    defaults = {
+        definition.variable.name.value: definition.default_value
+        for definition in operation.variable_definitions or ()
+    }
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    estimate = _CostEstimate(schema, fragments, dict(variables or {}), defaults)
+    return sum(
+        max(1, estimate.field(root, node, in_page=False))
+        for node in estimate.fields(root, operation.selection_set, frozenset())
+    )
+
+
+class _CostEstimate:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        variables: dict[str, Any],
+        defaults: dict[str, Any],
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
+        self.defaults = defaults
+
+    def field(self, parent: GraphQLObjectType, node: FieldNode, *, in_page: bool) -> int:
+        """The cost of one field; `in_page` when its parent already multiplied it by a page."""
+        definition = parent.fields.get(node.name.value)
+        if definition is None or node.selection_set is None:
+            return 0  # leaves and __typename cost nothing
+        paged = "first" in definition.args
+        contents = self.selection(get_named_type(definition.type), node.selection_set, paged)
+        if paged:
+            return 1 + self.page_size(node, definition) * contents
+        if is_list_type(get_nullable_type(definition.type)) and not in_page:
+            return 1 + DEFAULT_PAGE * contents
+        return contents
+
+    def selection(
+        self, named: GraphQLNamedType, selection_set: SelectionSetNode, in_page: bool
+    ) -> int:
+        """The cost of a selection set: its dearest concrete type, when the type is abstract."""
+        runtime_types = (
+            self.schema.get_possible_types(named)
+            if is_abstract_type(named)
+            else [cast("GraphQLObjectType", named)]
+        )
+        return max(
+            (
+                sum(
+                    self.field(runtime, node, in_page=in_page)
+                    for node in self.fields(runtime, selection_set, frozenset())
+                )
+                for runtime in runtime_types
+            ),
+            default=0,
+        )
+
+    def fields(
+        self, runtime: GraphQLObjectType, selection_set: SelectionSetNode, seen: frozenset[str]
+    ) -> Iterator[FieldNode]:
+        """Field nodes that apply to `runtime`, through inline fragments and fragment spreads.
+
+        @skip and @include are ignored: a skipped field counts, which only overestimates.
+        """
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                yield selection
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                if condition is None or self._applies(condition.name.value, runtime):
+                    yield from self.fields(runtime, selection.selection_set, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if (
+                    fragment is not None
+                    and name not in seen
+                    and self._applies(fragment.type_condition.name.value, runtime)
+                ):
+                    yield from self.fields(runtime, fragment.selection_set, seen | {name})
+
+    def page_size(self, node: FieldNode, definition: GraphQLField) -> int:
+        """`first` as the client gave it (literal, variable, or default), within 0..MAX_PAGE."""
+        given: Any = definition.args["first"].default_value
+        for argument in node.arguments or ():
+            if argument.name.value != "first":
+                continue
+            value = argument.value
+            if isinstance(value, VariableNode):
+                name = value.name.value
+                default = self.defaults.get(name)
+                given = self.variables.get(
+                    name, int(default.value) if isinstance(default, IntValueNode) else None
+                )
+            else:
+                given = int(value.value) if isinstance(value, IntValueNode) else None
+        if not isinstance(given, int) or isinstance(given, bool):
+            return MAX_PAGE
+        return min(max(given, 0), MAX_PAGE)
+
+    def _applies(self, condition: str, runtime: GraphQLObjectType) -> bool:
+        if condition == runtime.name:
+            return True
+        conditional = self.schema.get_type(condition)
+        return bool(
+            conditional is not None
+            and is_abstract_type(conditional)
+            and self.schema.is_sub_type(conditional, runtime)
+        )

@@ -1,0 +1,51 @@
+"""GRAPH_API_AUDIT_ENABLED=false (benchmarks only) answers alike but writes no audit record."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pytest
+
+from graph_api.app import create_app
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import neo4j
+
+    from graph_api.settings import Settings
+
+pytestmark = pytest.mark.usefixtures("tiny_graph")
+
+
+async def test_audit_off_answers_without_a_record(
+    settings: Settings, driver: neo4j.Driver, mint: Callable[..., Any]
+) -> None:
+    records, _, _ = driver.execute_query(
+        "MATCH (o:Offender) RETURN o.id AS id, o.managingAgency AS agency ORDER BY o.id LIMIT 1"
+    )
+    offender = records[0].data()
+    app = create_app(settings.model_copy(update={"graph_api_audit_enabled": False}))
+    request_id = f"audit-off-{uuid.uuid4().hex}"
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://api"
+    ) as http:
+        response = await http.post(
+            "/graphql",
+            json={
+                "query": "query($id: ID!) { offender(id: $id) { id } }",
+                "variables": {"id": offender["id"]},
+            },
+            headers={
+                "Authorization": f"Bearer {mint(offender['agency'])}",
+                "X-Request-Id": request_id,
+            },
+        )
+    await app.state.database.close()
+    assert response.json() == {"data": {"offender": {"id": offender["id"]}}}
+    written, _, _ = driver.execute_query(
+        "MATCH (a:AuditRecord {requestId: $rid}) RETURN count(a) AS n", rid=request_id
+    )
+    assert written[0]["n"] == 0
