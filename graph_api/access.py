@@ -71,3 +71,29 @@ def link_visible(link: str, near_ceiling: str, far_ceiling: str) -> str:
         f"AND ({far_ceiling} IS NULL OR {r} <= {far_ceiling} OR ({far_ceiling} = 0 "
         f"AND type({link}) = 'ASSOCIATED_WITH' AND {near_ceiling} > 0)))"
     )
+
+
+def _current_share(node: str, share: str, extra: str = "") -> str:
+    return (
+        f"EXISTS {{ MATCH ({node})-[{share}:SHARED_WITH]->(:Agency {{code: $agency}}) "
+        f"WHERE {share}.from <= $today AND ({share}.to IS NULL OR {share}.to >= $today){extra} }}"
+    )
+
+
+def in_scope(node: str, share: str) -> str:
+    """Cypher, for an offender node: in the principal's scope (managed, or shared today)."""
+    return f"({node}.managingAgency = $agency OR {_current_share(node, share)})"
+
+
+def admits(node: str, link: str, share: str) -> str:
+    """Cypher: `node` lets `link` be seen from its side, short-circuiting where it can.
+
+    True for a non-offender, and for an in-scope offender whose ceiling reaches the link's rank
+    (the same test as `rank(link) <= ceiling(node)`, without computing the ceiling): the form
+    for predicates evaluated at every step of a path search.
+    """
+    r = rank(link)
+    return (
+        f"(NOT {node}:Offender OR ({r} <= $clearance AND ({node}.managingAgency = $agency OR "
+        f"{_current_share(node, share, f' AND $rank[{share}.ceiling] >= {r}')})))"
+    )

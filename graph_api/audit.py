@@ -7,9 +7,11 @@ write fails, the client gets UNAVAILABLE and no data.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import uuid
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -69,23 +71,65 @@ async def write_audit_record(
     document: str | None,
     disclosure: Disclosure,
 ) -> str:
-    """Write the record in its own transaction; returns once it is committed (durable)."""
+    """Write the record; returns once it is committed (durable) in the database."""
     record_id = "aud_" + uuid.uuid4().hex
-    await database.write(
-        cypher_files.query("audit_record"),
-        {
-            "id": record_id,
-            "requestId": request_id,
-            "userId": principal.user_id,
-            "agency": principal.agency,
-            "roles": sorted(role.value for role in principal.roles),
-            "purpose": principal.purpose,
-            "operation": operation_name,
-            "documentHash": document_hash(document),
-            "fields": disclosure.fields,
-            "offenderIds": sorted(disclosure.offender_ids),
-            "restrictedIds": sorted(disclosure.restricted_ids),
-            "changes": json.dumps(disclosure.changes, default=str) if disclosure.changes else None,
-        },
-    )
+    record = {
+        "id": record_id,
+        "requestId": request_id,
+        "userId": principal.user_id,
+        "agency": principal.agency,
+        "roles": sorted(role.value for role in principal.roles),
+        "purpose": principal.purpose,
+        "operation": operation_name,
+        "documentHash": document_hash(document),
+        "fields": disclosure.fields,
+        "offenderIds": sorted(disclosure.offender_ids),
+        "restrictedIds": sorted(disclosure.restricted_ids),
+        "changes": json.dumps(disclosure.changes, default=str) if disclosure.changes else None,
+    }
+    writer = _writers.get(database)
+    if writer is None:
+        writer = _writers[database] = GroupCommit(database)
+    await writer.write(record)
     return record_id
+
+
+class GroupCommit:
+    """Writes the audit records of concurrent requests in one transaction (group commit).
+
+    Each request still waits until the transaction holding its record has committed, so the
+    record is durable before the response leaves; requests that arrive while a commit is in
+    flight share the next one, so under load one commit serves many requests.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._pending: list[tuple[dict[str, Any], asyncio.Future[None]]] = []
+        self._flushing: asyncio.Task[None] | None = None
+
+    async def write(self, record: dict[str, Any]) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((record, done))
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.create_task(self._flush())
+        await done
+
+    async def _flush(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                await self.database.write(
+                    cypher_files.query("audit_records"), {"records": [r for r, _ in batch]}
+                )
+            except Exception as error:  # every waiting request learns its record failed
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(error)
+            else:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_result(None)
+
+
+#: One group-commit writer per database handle (one per application).
+_writers: weakref.WeakKeyDictionary[Database, GroupCommit] = weakref.WeakKeyDictionary()

@@ -75,6 +75,11 @@ def _native(value: Any) -> Any:
     return to_native() if callable(to_native) else value
 
 
+#: Relationship types the analyses walk by default (schema enum LinkType).
+WALKABLE = frozenset({"RESIDES_AT", "ASSOCIATED_WITH", "USES", "HAS_MARK"})
+PERSONS = frozenset({"Offender", "Associate"})
+
+
 @dataclass(frozen=True)
 class RawNode:
     id: str
@@ -296,6 +301,55 @@ class PolicyOracle:
             return True
         # The one exception: an association between two offenders, one of them in scope.
         return link.type == "ASSOCIATED_WITH" and len(offender_ends) == 2 and len(out_of_scope) == 1
+
+    # --- analyses (network, shortestPath) ----------------------------------------------------
+
+    def steps(
+        self, node_id: str, types: frozenset[str], as_of: dt.date | None = None
+    ) -> Iterator[tuple[RawLink, str]]:
+        """Visible links a walk may take from a node; none from an out-of-scope offender."""
+        if self.graph.is_offender(node_id) and not self.in_scope(node_id):
+            return
+        for link in self.graph.incident[node_id]:
+            if link.type in types and self.link_visible(link, as_of):
+                yield link, link.other(node_id)
+
+    def network(
+        self, root: str, depth: int, types: frozenset[str] = WALKABLE, as_of: dt.date | None = None
+    ) -> tuple[set[str], set[str]] | None:
+        """Node ids and link keys within `depth` visible links of an in-scope offender."""
+        if not self.in_scope(root):
+            return None
+        seen, frontier, links = {root}, {root}, set()
+        for _ in range(depth):
+            reached = set()
+            for node_id in frontier:
+                for link, other in self.steps(node_id, types, as_of):
+                    links.add(link.key)
+                    if other not in seen:
+                        seen.add(other)
+                        reached.add(other)
+            frontier = reached
+        return seen, links
+
+    def shortest(
+        self, start: str, goal: str, max_hops: int, types: frozenset[str] = WALKABLE
+    ) -> int | None:
+        """Length of a shortest visible path (never through a stub), or None."""
+        if not self.in_scope(start) or start == goal or self.graph.kind(goal) not in PERSONS:
+            return None
+        seen, frontier = {start}, {start}
+        for hops in range(1, max_hops + 1):
+            reached = set()
+            for node_id in frontier:
+                for _, other in self.steps(node_id, types):
+                    if other == goal:
+                        return hops
+                    if other not in seen:
+                        seen.add(other)
+                        reached.add(other)
+            frontier = reached
+        return None
 
     def typename(self, node_id: str) -> str:
         """How a node reached through a visible link is shown."""

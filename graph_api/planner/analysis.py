@@ -36,19 +36,6 @@ def _link_types(link_types: list[Any] | None) -> str:
     return "|".join(sorted({LinkType(value).value for value in chosen}))
 
 
-def _hop(statement: Statement, near: str, link: str, far: str, as_of: dt.date | None) -> str:
-    """The predicate of one walked hop near -[link]- far: visible, valid, not from a stub."""
-    near_ceiling = access.person_ceiling(near, statement.var("s"))
-    far_ceiling = access.person_ceiling(far, statement.var("s"))
-    conditions = [
-        f"({near_ceiling} IS NULL OR {near_ceiling} > 0)",  # never expand from a stub
-        access.link_visible(link, near_ceiling, far_ceiling),
-    ]
-    if as_of is not None:
-        conditions.append(access.valid_on(link, statement.param(as_of)))
-    return " AND ".join(conditions)
-
-
 def _nodes_and_edges(projector: Projector, selection: Selected, nodes: str, edges: str) -> str:
     """RETURN a map of the selected `nodes` and `edges` (and `length`) of a network or path."""
     statement = projector.statement
@@ -133,10 +120,22 @@ def plan_shortest_path(
     statement = Statement(access.principal_parameters(principal))
     projector = Projector(statement)
     target = statement.param(to_id)
-    hop = _hop(statement, "near", "link", "far", None)
-    # A restricted nominal may end the path but never be walked through.
-    far_ceiling = access.person_ceiling("far", statement.var("s"))
-    through = f"(far.id = {target} OR {far_ceiling} IS NULL OR {far_ceiling} > 0)"
+    # The policy of `access.link_visible`, in the short-circuiting form a path search evaluates
+    # at every step: the near end admits the link; the far end admits it, or is an out-of-scope
+    # offender at the end of an association from an offender (a stub, which may end the path
+    # but is never walked through).
+    stub = (
+        f"(type(link) = 'ASSOCIATED_WITH' AND near:Offender AND far:Offender "
+        f"AND NOT {access.in_scope('far', statement.var('s'))})"
+    )
+    hop = (
+        f"$rank[link.classification] <= $clearance "
+        f"AND {access.admits('near', 'link', statement.var('s'))} "
+        f"AND ({access.admits('far', 'link', statement.var('s'))} OR {stub})"
+    )
+    through = (
+        f"(far.id = {target} OR NOT far:Offender OR {access.in_scope('far', statement.var('s'))})"
+    )
     cypher = (
         _root(statement, statement.param(from_id), "a")
         + f"MATCH (b {{id: {target}}}) WHERE b:Person AND a <> b "

@@ -213,11 +213,12 @@ def plan_offenders(
     node_field = _edge_field(selection, "OffenderEdge", "node")
     node = projector.node("o", "Offender", node_field.only() if node_field else (), "c")
     item = _edge_map(selection, "OffenderEdge", {"node": node})
+    # Cheap property filters first; the ceiling (a subquery) only for the page kept.
     cypher = (
-        cypher_files.query("offenders_in_scope")
-        + f" WITH o, {access.ceiling('o', 's0')} AS c WHERE c > 0 AND {conditions}"
-        f" WITH o, c, {key} AS k WHERE {_keyset(decode_cursor(after), statement, 'k', 'o')}"
+        cypher_files.query("offenders_in_scope") + f" WITH o WHERE {conditions}"
+        f" WITH o, {key} AS k WHERE {_keyset(decode_cursor(after), statement, 'k', 'o')}"
         f" ORDER BY k ASC, o.id ASC LIMIT {statement.param(size + 1)}"
+        f" WITH o, k, {access.ceiling('o', 's0')} AS c"
         f" RETURN k, o.id AS id, {item} AS item"
     )
     return Plan(cypher, statement.parameters, _page(size))
@@ -246,7 +247,7 @@ def _offender_filters(statement: Statement, filters: dict[str, Any]) -> str:
         conditions.append(
             f"EXISTS {{ MATCH (o)-[r:RESIDES_AT]->(a:Address) WHERE r.to IS NULL AND r.main "
             f"AND a.postcodeDistrict = {statement.param(district.strip().upper())} "
-            f"AND $rank[r.classification] <= c }}"
+            f"AND $rank[r.classification] <= {access.ceiling('o', 'sd')} }}"
         )
     return " AND ".join(conditions)
 

@@ -19,6 +19,7 @@ Example: `offender { addresses { edges { address { residents { totalCount } } } 
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any, cast
 
 from graphql import (
@@ -82,11 +83,17 @@ def limit_error(message: str, nodes: Collection[Node] | None = None) -> GraphQLE
 
 
 def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
-    """Per-request factories of the four limiters, configured from `settings`."""
+    """Per-request factories of the four limiters, configured from `settings`.
+
+    The depth and alias rules are built once, here: the same rule classes on every request
+    let the validation cache recognise a document it has already validated.
+    """
+    depth = DepthLimit(settings.graph_api_max_depth)
+    aliases = AliasLimit(settings.graph_api_max_aliases)
     return [
         lambda: TokenLimit(settings.graph_api_max_tokens),
-        lambda: DepthLimit(settings.graph_api_max_depth),
-        lambda: AliasLimit(settings.graph_api_max_aliases),
+        lambda: depth.fresh(),
+        lambda: aliases.fresh(),
         lambda: CostLimit(settings.graph_api_max_cost),
     ]
 
@@ -128,6 +135,12 @@ class DepthLimit(QueryDepthLimiter):
         self.message = f"the query nests deeper than the depth limit of {max_depth} levels"
         self.validation_rules = [_relabelled(rule, self.message) for rule in self.validation_rules]
 
+    def fresh(self) -> DepthLimit:
+        """A new extension for one request, sharing this one's rule classes."""
+        extension = copy.copy(self)
+        extension.validation_rules = list(self.validation_rules)
+        return extension
+
     def on_operation(self) -> Iterator[None]:
         yield from super().on_operation()
         # A document nested hundreds of levels deep stops the parser before validation runs:
@@ -142,6 +155,12 @@ class AliasLimit(MaxAliasesLimiter):
         super().__init__(max_alias_count)
         message = f"the document uses more aliases than the alias limit of {max_alias_count}"
         self.validation_rules = [_relabelled(rule, message) for rule in self.validation_rules]
+
+    def fresh(self) -> AliasLimit:
+        """A new extension for one request, sharing this one's rule classes."""
+        extension = copy.copy(self)
+        extension.validation_rules = list(self.validation_rules)
+        return extension
 
 
 class _FirstErrorAs:
