@@ -9,6 +9,7 @@ from strawberry.extensions import DisableIntrospection, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
 from graph_api.schema.audit_trail import AuditTrail
+from graph_api.schema.document_cache import DocumentCache
 from graph_api.schema.error_codes import ErrorCodes
 from graph_api.schema.limits import limit_extensions
 from graph_api.schema.planned import answer_from_plans
@@ -35,8 +36,9 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         AuditTrail,
         ErrorCodes,
         *limit_extensions(settings),
-        # Validating a document costs as much as the database answering it, and depends only on
-        # the document (documents hash by structure) and the fixed rules: repeats reuse it.
+        # Parsing and validating a document cost as much as the database answering it, and
+        # depend only on its text and the fixed limits: repeated documents reuse both.
+        DocumentCache,
         lambda: ValidationCache(maxsize=512),
     ]
     if not settings.graph_api_audit_enabled:  # benchmarks only: measures what auditing costs

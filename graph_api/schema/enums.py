@@ -10,6 +10,8 @@ from graph_api.domain import (
     AssociationType,
     Classification,
     Gender,
+    HandlingCode,
+    InformationGrade,
     LinkType,
     MarkType,
     NominalType,
@@ -22,7 +24,8 @@ from graph_api.domain import (
 )
 
 _VOCABULARIES = (
-    AddressKind, AgencyKind, AssociationType, Classification, Gender, LinkType, MarkType,
+    AddressKind, AgencyKind, AssociationType, Classification, Gender, HandlingCode,
+    InformationGrade, LinkType, MarkType,
     NominalType, RiskLevel, RiskTool, Role, ShareMode, Side, VehicleRole,
 )  # fmt: skip
 for _vocabulary in _VOCABULARIES:
@@ -34,6 +37,8 @@ __all__ = [
     "AssociationType",
     "Classification",
     "Gender",
+    "HandlingCode",
+    "InformationGrade",
     "LinkType",
     "MarkType",
     "NominalType",
