@@ -18,6 +18,7 @@ from graph_api.db import Database, DatabaseUnavailable
 from graph_api.errors import ApiError, Unavailable
 from graph_api.http_guard import install_http_guard
 from graph_api.identity import AgencyRegistry, Principal, principal_from_header
+from graph_api.photos import photo_routes
 from graph_api.schema import build_schema
 from graph_api.schema.context import RequestContext
 from graph_api.settings import Settings, get_settings
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         subscription_protocols=(),
     )
     app.include_router(graphql, prefix="/graphql")
+    app.include_router(photo_routes(settings, database, identify))
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -38,6 +38,9 @@ class Disclosure:
     def saw(self, root_field: str, value: Any) -> None:
         """Note a root field's shaped value: every offender map in it carries `__id`."""
         self.fields.append(root_field)
+        self._disclosed(value)
+
+    def _disclosed(self, value: Any) -> None:
         stack = [value]
         while stack:
             item = stack.pop()
@@ -51,11 +54,15 @@ class Disclosure:
             elif isinstance(item, list):
                 stack.extend(item)
 
-    def changed(self, root_field: str, offender_id: str, change: dict[str, Any]) -> None:
-        """Note a change made by a mutation (what changed, for the record)."""
+    def changed(
+        self, root_field: str, offender_id: str, change: dict[str, Any], value: Any = None
+    ) -> None:
+        """Note a change made by a mutation (what changed, for the record), and the changed
+        object it answers with (`value`, shaped like a root field's value)."""
         self.fields.append(root_field)
         self.offender_ids.add(offender_id)
         self.changes.append({"field": root_field, "offenderId": offender_id, **change})
+        self._disclosed(value)
 
 
 def document_hash(document: str | None) -> str:

@@ -63,3 +63,24 @@ def query(name: str) -> str:
     if len(statements) != 1:
         raise ValueError(f"cypher/queries/{name}.cypher must hold exactly one statement")
     return statements[0]
+
+
+_INCLUDE = re.compile(r"^// include: ([a-z0-9_]+)$", re.MULTILINE)
+
+
+@cache
+def write(name: str) -> str:
+    """The statement of `cypher/writes/<name>.cypher`, read once.
+
+    A line `// include: fragment` stands for the text of `cypher/writes/_fragment.cypher`, so
+    the writer's permission check is written once and shared by every write statement.
+    """
+    folder = CYPHER_DIR / "writes"
+    text = _INCLUDE.sub(
+        lambda match: (folder / f"_{match.group(1)}.cypher").read_text(),
+        (folder / f"{name}.cypher").read_text(),
+    )
+    statements = split_statements(text)
+    if len(statements) != 1:
+        raise ValueError(f"cypher/writes/{name}.cypher must hold exactly one statement")
+    return statements[0]

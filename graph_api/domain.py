@@ -111,6 +111,23 @@ class RiskTool(StrEnum):
     OASYS = "OASYS"
 
 
+class InformationGrade(StrEnum):
+    """3x5x2 information evaluation: A (known directly) to E (suspected false)."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    E = "E"
+
+
+class HandlingCode(StrEnum):
+    """3x5x2 handling: P (lawful sharing permitted) or C (sharing only under conditions)."""
+
+    P = "P"
+    C = "C"
+
+
 class LinkType(StrEnum):
     """Relationship types an analysis (network, shortest path) may walk."""
 

@@ -30,8 +30,13 @@ _STRICT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form
 #: proxy keeps them.
 _GRAPHQL_PATH = "/graphql"
 
-#: Headers a browser may send cross-origin: the token, the purpose and the request id.
-_CORS_HEADERS = ["Authorization", "Content-Type", "X-Purpose", "X-Request-Id"]
+#: Photo uploads (graph_api/photos.py) may be as large as a photo, plus the multipart framing.
+_PHOTOS_PATH = "/photos"
+_MULTIPART_ALLOWANCE = 64 * 1024
+
+#: Headers a browser may send cross-origin: the token, the purpose, the request id and the
+#: idempotency key of a mutation.
+_CORS_HEADERS = ["Authorization", "Content-Type", "X-Purpose", "X-Request-Id", "Idempotency-Key"]
 
 
 def install_http_guard(app: FastAPI, settings: Settings) -> None:
@@ -58,6 +63,7 @@ class HttpGuard:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.max_body_bytes = settings.graph_api_max_body_bytes
+        self.max_upload_bytes = settings.graph_api_photo_max_bytes + _MULTIPART_ALLOWANCE
         self.headers = dict(_ALWAYS)
         if not settings.graph_api_dev_mode:
             self.headers["content-security-policy"] = _STRICT_CSP
@@ -80,9 +86,10 @@ class HttpGuard:
                     sent[name] = value
             await send(message)
 
+        limit = self.max_upload_bytes if scope["path"] == _PHOTOS_PATH else self.max_body_bytes
         declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_body_bytes:
-            await self._too_large(scope, receive, send_guarded)
+        if declared.isdigit() and int(declared) > limit:
+            await self._too_large(limit, scope, receive, send_guarded)
             return
 
         received = 0
@@ -92,7 +99,7 @@ class HttpGuard:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                if received > limit:
                     raise _BodyTooLarge
             return message
 
@@ -101,12 +108,10 @@ class HttpGuard:
         except _BodyTooLarge:
             if started:
                 raise
-            await self._too_large(scope, receive, send_guarded)
+            await self._too_large(limit, scope, receive, send_guarded)
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        message = (
-            f"the request body is larger than the body size limit of {self.max_body_bytes} bytes"
-        )
+    async def _too_large(self, limit: int, scope: Scope, receive: Receive, send: Send) -> None:
+        message = f"the request body is larger than the body size limit of {limit} bytes"
         body = {
             "data": None,
             "errors": [{"message": message, "extensions": {"code": "LIMIT_EXCEEDED"}}],

@@ -89,6 +89,17 @@ class Settings(BaseSettings):
         "every cross-origin call.",
     )
 
+    # --- photographic library (graph_api/photos.py) ----------------------------------------
+    graph_api_photo_dir: Path = Field(
+        default=PROJECT_ROOT / ".local" / "photos",
+        description="Content-addressed store of photo bytes and thumbnails (`<sha256>.<ext>`).",
+    )
+    graph_api_photo_max_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        ge=1_024,
+        description="Largest photo upload in bytes; bigger ones get HTTP 413 (BAD_USER_INPUT).",
+    )
+
     # --- request limits (DESIGN.md §9; each answers LIMIT_EXCEEDED naming the limit) ------
     graph_api_max_body_bytes: int = Field(
         default=65_536,

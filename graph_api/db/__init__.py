@@ -7,6 +7,7 @@ from graph_api.db._database import (
     Database,
     DatabaseUnavailable,
     RoundTripCounter,
+    Transaction,
     describe_failure,
     open_sync_driver,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "LocalServerError",
     "RoundTripCounter",
     "ServerStatus",
+    "Transaction",
     "applied_versions",
     "connection_target",
     "describe_failure",

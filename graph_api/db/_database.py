@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
-from typing import TYPE_CHECKING, Any
+import random
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import neo4j
 from neo4j import AsyncGraphDatabase, GraphDatabase, Query, RoutingControl
@@ -12,9 +14,15 @@ from neo4j import exceptions as neo4j_errors
 from graph_api.db._connection import ConnectionTarget, DatabaseAccessError, connection_target
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Awaitable, Callable, Mapping
 
     from graph_api.settings import Settings
+
+T = TypeVar("T")
+
+#: How often a write chosen as a deadlock victim is tried in all, and the longest first pause.
+DEADLOCK_ATTEMPTS = 8
+DEADLOCK_PAUSE_SECONDS = 0.02
 
 #: Counts database round trips in the current request (see `round_trips`).
 _round_trips: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
@@ -102,8 +110,44 @@ class Database:
     async def write(
         self, cypher: str, parameters: Mapping[str, Any] | None = None
     ) -> list[dict[str, Any]]:
-        """Run one write statement in its own transaction and return its records as dicts."""
-        return await self._run(cypher, parameters, RoutingControl.WRITE)
+        """Run one write statement in its own transaction and return its records as dicts.
+
+        Like `transaction`, a deadlock victim is run again a few times.
+        """
+        return await _retrying_deadlocks(
+            lambda: self._run(cypher, parameters, RoutingControl.WRITE)
+        )
+
+    async def transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        """Run `work` in one write transaction: committed if it returns, rolled back if it raises.
+
+        Several statements share the transaction, so a change and its bookkeeping (an
+        idempotency key, the read-back of the changed object) are all or nothing. A transaction
+        the server chose as a deadlock victim is run again, from the start, a few times.
+        """
+        return await _retrying_deadlocks(lambda: self._transaction_once(work))
+
+    async def _transaction_once(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        try:
+            async with self.driver.session(database=self.name) as session:
+                tx = await session.begin_transaction(timeout=self.timeout)
+                try:
+                    value = await work(Transaction(tx))
+                except BaseException:
+                    await tx.rollback()
+                    raise
+                await tx.commit()
+                return value
+        except neo4j_errors.DatabaseError as error:  # the server failed mid-transaction
+            raise DatabaseUnavailable("the database failed; nothing was changed") from error
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as error:
+            raise DatabaseUnavailable(describe_failure(error, self.target)) from error
+        except neo4j_errors.ClientError as error:
+            if error.code and "TransactionTimedOut" in error.code:
+                raise DatabaseUnavailable("the database did not answer in time") from error
+            raise
+        except neo4j_errors.TransientError as error:
+            raise DatabaseUnavailable("the database is busy; try again") from error
 
     async def _run(
         self, cypher: str, parameters: Mapping[str, Any] | None, routing: RoutingControl
@@ -127,6 +171,40 @@ class Database:
         except neo4j_errors.TransientError as error:
             raise DatabaseUnavailable("the database is busy; try again") from error
         return [record.data() for record in records]
+
+
+async def _retrying_deadlocks(attempt: Callable[[], Awaitable[T]]) -> T:
+    """Await `attempt()`, again (after a short, growing, random pause) while the server picks
+    it as a deadlock victim, up to DEADLOCK_ATTEMPTS tries. Concurrent writes to one busy
+    offender (and its audit records) contend for its relationship-group locks; the victim's
+    work was rolled back, so running it again is safe."""
+    for number in range(1, DEADLOCK_ATTEMPTS + 1):
+        try:
+            return await attempt()
+        except DatabaseUnavailable as error:
+            cause = error.__cause__
+            code = cause.code if isinstance(cause, neo4j_errors.TransientError) else None
+            if not code or "Deadlock" not in code or number == DEADLOCK_ATTEMPTS:
+                raise
+            await asyncio.sleep(random.uniform(0.0, DEADLOCK_PAUSE_SECONDS * number))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+class Transaction:
+    """One open write transaction (see `Database.transaction`): statements in, dicts out."""
+
+    def __init__(self, tx: neo4j.AsyncTransaction) -> None:
+        self._tx = tx
+
+    async def run(
+        self, cypher: str, parameters: Mapping[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Run one statement inside the transaction and return its records as dicts."""
+        counter = _round_trips.get()
+        if counter is not None:
+            counter[1] += 1
+        result = await self._tx.run(cypher, dict(parameters or {}))
+        return [record.data() async for record in result]
 
 
 class RoundTripCounter:

@@ -132,6 +132,15 @@ class LocalServer:
                 "GRAPH_API_LOCAL_PORT to a free port."
             )
         self.fetch()
+        jars = sorted((self.home / "plugins").glob("*.jar"))
+        if jars and not self.plugins:
+            # Procedure jars without the class path entry stop Neo4j with an obscure injection
+            # error (bench/peer/README.md, APOC); say what to do instead.
+            raise LocalServerError(
+                f"the {self.instance} instance holds plugin jars ({jars[0].name}, ...; put there "
+                f"by bench/peer/install-apoc.sh): start it with {PLUGINS_ENV}=true, or delete "
+                f"{self.home / 'plugins'}/*.jar"
+            )
         self._render_conf()
         if self.password() is None:
             self._set_initial_password(java)
@@ -150,7 +159,7 @@ class LocalServer:
             )  # fmt: skip
         self.pid_file.write_text(f"{process.pid}\n")
         try:
-            self._wait_for_bolt(timeout)
+            self._wait_for_bolt(timeout, process)
         except LocalServerError:
             self.stop()
             raise
@@ -226,11 +235,16 @@ class LocalServer:
         self.password_file.write_text(password + "\n")
         self.password_file.chmod(0o600)
 
-    def _wait_for_bolt(self, timeout: float) -> None:
+    def _wait_for_bolt(
+        self, timeout: float, process: subprocess.Popen[bytes] | None = None
+    ) -> None:
+        """Wait until Bolt answers. A child of this process is judged by its exit status: the
+        pid-file checks once reported a JVM that was still starting as gone (twice, on fresh
+        instances with plugins), and the healthy server was left running, orphaned."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            pid = self._live_pid()
-            if pid is None:
+            exited = process.poll() is not None if process else self._live_pid() is None
+            if exited:
                 raise LocalServerError(
                     f"Neo4j exited while starting; see {self.console_log} and "
                     f"{self.home / 'logs' / 'neo4j.log'}. Last lines: {self._log_tail()}"

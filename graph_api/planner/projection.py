@@ -59,6 +59,10 @@ LINKS: dict[tuple[str, str], LinkSpec] = {
     ("Vehicle", "users"): LinkSpec("USES", "in", "Person", "person", "Person", ("role",)),
 }
 
+#: Plain lists of the photos that depict a node (`Photo DEPICTS node`), newest first.
+PHOTO_LISTS = {("Offender", "photos"), ("Mark", "photos")}
+MAX_PHOTOS = 100
+
 #: Scalars that are not stored under their GraphQL name, as Cypher over the node variable `{v}`.
 _COMPUTED = {
     "aliases": "coalesce({v}.aliases, [])",
@@ -162,12 +166,26 @@ class Projector:
         spec = LINKS.get((type_name, field.name))
         if spec is not None:
             return self.links(var, type_name, ceiling, spec, field)
+        if (type_name, field.name) in PHOTO_LISTS:
+            return self.photos(var, ceiling if type_name == "Offender" else "null", field)
         if field.name == "managingAgency":
             return self.agency(f"{var}.managingAgency", field)
         template = _COMPUTED.get(field.name)
         if template is not None:
             return template.format(v=var)
         return f"{var}.{_key(field.name)}"
+
+    def photos(self, target: str, ceiling: str, field: Selected) -> str:
+        """The photos of `target` whose `DEPICTS` link is visible, newest first (at most
+        MAX_PHOTOS). `ceiling` is ceiling(target) for an offender and null for a mark."""
+        st = self.statement
+        d, p = st.var("d"), st.var("p")
+        photo = self.node(p, "Photo", field.only())
+        return (
+            f"COLLECT {{ MATCH ({p}:Photo)-[{d}:DEPICTS]->({target}) "
+            f"WHERE {access.link_visible(d, ceiling, 'null')} "
+            f"WITH {p} ORDER BY {p}.takenOn DESC, {p}.id ASC LIMIT {MAX_PHOTOS} RETURN {photo} }}"
+        )
 
     # --- link lists -------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from graph_api.schema.audit_trail import AuditTrail
 from graph_api.schema.document_cache import DocumentCache
 from graph_api.schema.error_codes import ErrorCodes
 from graph_api.schema.limits import limit_extensions
+from graph_api.schema.mutation import Mutation
 from graph_api.schema.planned import answer_from_plans
 from graph_api.schema.query import Query
 from graph_api.schema.types import Address, Associate, Mark, Offender, RestrictedNominal, Vehicle
@@ -20,12 +21,27 @@ from graph_api.settings import Settings
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from graphql import GraphQLError
     from strawberry.extensions import SchemaExtension
+    from strawberry.types import ExecutionContext
 
-__all__ = ["Query", "build_schema"]
+__all__ = ["Mutation", "Query", "RegisterSchema", "build_schema"]
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+class RegisterSchema(strawberry.Schema):
+    """The Strawberry schema, minus its logging of every GraphQL error.
+
+    Errors the client caused (bad input, limits, scope) are answers, not incidents; unexpected
+    ones are logged once, with their traceback and request id, by `ErrorCodes`.
+    """
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        return
+
+
+def build_schema(settings: Settings | None = None) -> RegisterSchema:
     """The schema, with the request limits of `settings` (defaults when none are given), and
     introspection and field suggestions only in development mode."""
     settings = settings or Settings()
@@ -45,11 +61,12 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         extensions.remove(AuditTrail)
     if not development:
         extensions.append(DisableIntrospection)
-    schema = strawberry.Schema(
+    schema = RegisterSchema(
         query=Query,
+        mutation=Mutation,
         types=[Offender, Associate, Address, Vehicle, Mark, RestrictedNominal],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not development),
     )
-    answer_from_plans(schema._schema, roots={"Query"})
+    answer_from_plans(schema._schema, roots={"Query", "Mutation"})
     return schema

@@ -114,6 +114,9 @@ class Offender(Person):
     risk_level: RiskLevel
     version: int = strawberry.field(description="Increases with every change (for updates).")
     managing_agency: Agency
+    photos: list[Photo] = strawberry.field(
+        description="Photographs of the offender, newest first; bytes at GET /photos/{id}."
+    )
 
     @strawberry.field(description="Where the offender lives or has lived.")
     def addresses(
@@ -263,6 +266,9 @@ class Mark(Node):
     side: Side | None
     orientation: str | None
     description: str
+    photos: list[Photo] = strawberry.field(
+        description="Photographs of the mark, newest first; bytes at GET /photos/{id}."
+    )
 
 
 @strawberry.type(description="A piece of intelligence, graded 3x5x2.")

@@ -1,0 +1,445 @@
+"""The Mutation root (issue 5): each field validates its input, runs one write transaction and
+answers with the changed object, read back as the client selected it.
+
+Writes follow DESIGN.md §4 rule 6 (docs/access-policy.md, "Writes"): the statement of each
+field (`cypher/writes/`) checks the writer's scope itself. Every change is audited; a request
+with an `Idempotency-Key` header answers a retry with the first answer instead of writing twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+import strawberry
+from graphql import print_ast
+from strawberry.types import Info
+
+from graph_api import writes
+from graph_api.domain import Role
+from graph_api.errors import BadUserInput
+from graph_api.planner import roots
+from graph_api.planner.selection import root_selection
+from graph_api.schema.context import RequestContext
+from graph_api.schema.enums import (
+    AddressKind,
+    AssociationType,
+    Classification,
+    Gender,
+    HandlingCode,
+    InformationGrade,
+    MarkType,
+    NominalType,
+    RiskLevel,
+    RiskTool,
+    ShareMode,
+    Side,
+    VehicleRole,
+)
+from graph_api.schema.types import Nominal, Offender
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from graph_api.identity import Principal
+    from graph_api.planner.roots import Plan
+
+Context = Info[RequestContext, None]
+
+_FACTS = (
+    "Needs OFFENDER_MANAGER or SUPERVISOR, of the managing agency or of an agency holding a "
+    "CONTRIBUTE share valid today; the classification may not exceed the writer's clearance "
+    "(nor the share's ceiling)."
+)
+_SHARING = "Needs SUPERVISOR, of the managing agency."
+_IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
+
+
+# --- inputs ---------------------------------------------------------------------------------
+
+
+@strawberry.input(description="A new offender, managed by the writer's agency from today.")
+class CreateOffenderInput:
+    forename: str
+    surname: str
+    aliases: list[str] | None = None
+    dob: dt.date | None = strawberry.field(default=None, description="Not in the future.")
+    gender: Gender = Gender.UNKNOWN
+    pnc_id: str = strawberry.field(description="YY/NNNNNNNL, e.g. 19/0123456A; unique.")
+    nominal_type: NominalType
+    mappa_category: int = strawberry.field(description="1 to 4.")
+    mappa_level: int = strawberry.field(description="1 to 3.")
+    risk_level: RiskLevel
+
+
+@strawberry.input(description="Changes to an offender's own properties; omitted ones stay.")
+class UpdateOffenderInput:
+    id: strawberry.ID
+    version: int = strawberry.field(
+        description="The `version` the client read; CONFLICT if the offender changed since."
+    )
+    forename: str | None = None
+    surname: str | None = None
+    dob: dt.date | None = None
+    gender: Gender | None = None
+    nominal_type: NominalType | None = None
+    mappa_category: int | None = None
+    mappa_level: int | None = None
+    risk_level: RiskLevel | None = None
+
+
+@strawberry.input(
+    description="An address to record. One with the same first line and postcode already on "
+    "the register is reused as it is."
+)
+class AddressInput:
+    line1: str
+    town: str
+    postcode: str = strawberry.field(description="A UK postcode; stored normalised (SW1A 1AA).")
+    kind: AddressKind = AddressKind.HOUSEHOLD
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@strawberry.input(description="Where an offender lives or stays: `addressId` or `address`.")
+class RecordAddressInput:
+    offender_id: strawberry.ID
+    address_id: strawberry.ID | None = strawberry.field(
+        default=None, description="An address on the register visible to the writer."
+    )
+    address: AddressInput | None = None
+    main: bool = strawberry.field(
+        default=True,
+        description="The main address. A current one (no `to`) ends the previous current main "
+        "address the day before `from`.",
+    )
+    from_: dt.date = strawberry.field(name="from", description="Not in the future.")
+    to: dt.date | None = strawberry.field(default=None, description="Not before `from`.")
+    classification: Classification = Classification.OFFICIAL
+
+
+@strawberry.input(description="A new associate, created with the association.")
+class NewAssociateInput:
+    forename: str
+    surname: str
+    aliases: list[str] | None = None
+    dob: dt.date | None = None
+    gender: Gender = Gender.UNKNOWN
+
+
+@strawberry.input(description="An association with a person: `personId` or `associate`.")
+class LinkAssociateInput:
+    offender_id: strawberry.ID
+    person_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="An associate visible to the writer, or an offender in the writer's scope "
+        "(any offender with NATIONAL_SEARCH).",
+    )
+    associate: NewAssociateInput | None = None
+    type: AssociationType
+    from_: dt.date = strawberry.field(name="from", description="Not in the future.")
+    to: dt.date | None = None
+    classification: Classification = Classification.OFFICIAL
+
+
+@strawberry.input(
+    description="A vehicle to record. One with the same plate on the register is reused as it is."
+)
+class VehicleInput:
+    vrm: str = strawberry.field(description="A UK number plate; stored normalised (AB12CDE).")
+    make: str
+    model: str
+    colour: str
+
+
+@strawberry.input(description="An offender's use of a vehicle: `vehicleId` or `vehicle`.")
+class RecordVehicleUseInput:
+    offender_id: strawberry.ID
+    vehicle_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A vehicle on the register visible to the writer."
+    )
+    vehicle: VehicleInput | None = None
+    role: VehicleRole
+    from_: dt.date = strawberry.field(name="from", description="Not in the future.")
+    to: dt.date | None = None
+    classification: Classification = Classification.OFFICIAL
+
+
+@strawberry.input(description="A distinguishing mark the offender bears.")
+class AddMarkInput:
+    offender_id: strawberry.ID
+    type: MarkType
+    body_part: str = strawberry.field(description="A body part word, e.g. forearm.")
+    side: Side | None = None
+    orientation: str | None = None
+    description: str
+    from_: dt.date = strawberry.field(name="from", description="Noted on; not in the future.")
+    classification: Classification = Classification.OFFICIAL
+
+
+@strawberry.input(description="A piece of intelligence, graded 3x5x2.")
+class AddIntelligenceInput:
+    offender_id: strawberry.ID
+    text: str
+    source: int = strawberry.field(description="Source evaluation, 1 (reliable) to 3.")
+    information: InformationGrade
+    handling: HandlingCode
+    conditions: str | None = strawberry.field(
+        default=None, description="Handling conditions: required for C, refused for P."
+    )
+    review_on: dt.date = strawberry.field(description="When to review it: today or later.")
+    classification: Classification = Classification.OFFICIAL
+
+
+@strawberry.input(description="A structured risk assessment.")
+class AddRiskAssessmentInput:
+    offender_id: strawberry.ID
+    tool: RiskTool
+    level: RiskLevel = strawberry.field(
+        description="Becomes the offender's riskLevel unless a later assessment is on record."
+    )
+    assessed_on: dt.date = strawberry.field(description="Not in the future.")
+    next_review_on: dt.date = strawberry.field(description="After `assessedOn`.")
+    classification: Classification = Classification.OFFICIAL
+
+
+# --- running a write ------------------------------------------------------------------------
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    """An input object as a plain dict (nested inputs too), keyed by Python names."""
+    return {
+        name: _fields(item) if dataclasses.is_dataclass(item) else item
+        for name, item in vars(value).items()
+    }
+
+
+def _idempotency(info: Context, principal: Principal) -> writes.Idempotency | None:
+    """The request's `Idempotency-Key`, scoped to the user and this root field, with a
+    fingerprint of what was asked (the document and its variables)."""
+    request = info.context.request
+    key = request.headers.get("idempotency-key") if request is not None else None
+    if key is None:
+        return None
+    if not _IDEMPOTENCY_KEY.fullmatch(key):
+        raise BadUserInput("the `Idempotency-Key` header must be 1 to 200 visible ASCII characters")
+    raw = info._raw_info
+    response_key = str(info.path.key)
+    document = [
+        print_ast(raw.operation),
+        *(print_ast(raw.fragments[name]) for name in sorted(raw.fragments)),
+    ]
+    asked = json.dumps([document, raw.variable_values, response_key], sort_keys=True, default=str)
+    scope = json.dumps([principal.agency, principal.user_id, key, response_key])
+    return writes.Idempotency(
+        scope=hashlib.sha256(scope.encode()).hexdigest(),
+        fingerprint=hashlib.sha256(asked.encode()).hexdigest(),
+    )
+
+
+async def _commit(
+    info: Context,
+    build: Callable[[Principal, dt.date], writes.Write],
+    read_back: Callable[[Principal, str], Plan] | None = None,
+) -> Any:
+    """Validate (`build`), write, read the changed object back, and note it for the audit."""
+    context = info.context
+    principal = context.principal_with_purpose()
+    write = build(principal, dt.date.today())
+    selection = root_selection(info._raw_info)
+
+    def plan(_: dict[str, Any]) -> Plan:
+        if read_back is not None:
+            return read_back(principal, write.offender_id)
+        return roots.plan_offender(selection, principal, write.offender_id)
+
+    idempotency = _idempotency(info, principal)
+    async with context.statement_slot:
+        outcome = await writes.execute(context.database, write, plan, idempotency)
+    if outcome.replayed:
+        context.disclosure.saw(info.field_name, outcome.value)
+    else:
+        context.disclosure.changed(info.field_name, write.offender_id, write.change, outcome.value)
+    return outcome.value
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Put a new offender on the register. " + _FACTS)
+    async def create_offender(self, info: Context, input: CreateOffenderInput) -> Offender:
+        values = _fields(input)
+        return await _commit(  # type: ignore[no-any-return]
+            info, lambda principal, today: writes.create_offender(principal, today, **values)
+        )
+
+    @strawberry.mutation(
+        description="Change an offender's own properties, given the `version` read (CONFLICT "
+        "if it moved). " + _FACTS
+    )
+    async def update_offender(self, info: Context, input: UpdateOffenderInput) -> Offender:
+        values = _fields(input)
+        return await _commit(  # type: ignore[no-any-return]
+            info, lambda principal, today: writes.update_offender(principal, today, **values)
+        )
+
+    @strawberry.mutation(description="Add a name the offender is known by. " + _FACTS)
+    async def add_alias(self, info: Context, offender_id: strawberry.ID, alias: str) -> Offender:
+        return await _commit(  # type: ignore[no-any-return]
+            info,
+            lambda principal, today: writes.add_alias(
+                principal, today, offender_id=offender_id, alias=alias
+            ),
+        )
+
+    @strawberry.mutation(description="Record where the offender lives or stays. " + _FACTS)
+    async def record_address(self, info: Context, input: RecordAddressInput) -> Offender:
+        values = _fields(input)
+        return await _commit(  # type: ignore[no-any-return]
+            info, lambda principal, today: writes.record_address(principal, today, **values)
+        )
+
+    @strawberry.mutation(
+        description="End the offender's current residence at an address on a date. " + _FACTS
+    )
+    async def end_address(
+        self, info: Context, offender_id: strawberry.ID, address_id: strawberry.ID, on: dt.date
+    ) -> Offender:
+        return await _commit(  # type: ignore[no-any-return]
+            info,
+            lambda principal, today: writes.end_address(
+                principal, today, offender_id=offender_id, address_id=address_id, on=on
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Associate the offender with a person on the register or a new associate. "
+        + _FACTS
+    )
+    async def link_associate(self, info: Context, input: LinkAssociateInput) -> Offender:
+        values = _fields(input)
+        return await _commit(  # type: ignore[no-any-return]
+            info, lambda principal, today: writes.link_associate(principal, today, **values)
+        )
+
+    @strawberry.mutation(
+        description="End the offender's current association with a person on a date. " + _FACTS
+    )
+    async def end_association(
+        self, info: Context, offender_id: strawberry.ID, person_id: strawberry.ID, on: dt.date
+    ) -> Offender:
+        return await _commit(  # type: ignore[no-any-return]
+            info,
+            lambda principal, today: writes.end_association(
+                principal, today, offender_id=offender_id, person_id=person_id, on=on
+            ),
+        )
+
+    @strawberry.mutation(description="Record the offender's use of a vehicle. " + _FACTS)
+    async def record_vehicle_use(self, info: Context, input: RecordVehicleUseInput) -> Offender:
+        values = _fields(input)
+        return await _commit(  # type: ignore[no-any-return]
+            info, lambda principal, today: writes.record_vehicle_use(principal, today, **values)
+        )
+
+    @strawberry.mutation(description="Record a distinguishing mark. " + _FACTS)
+    async def add_mark(self, info: Context, input: AddMarkInput) -> Offender:
+        values = _fields(input)
+        return await _commit(  # type: ignore[no-any-return]
+            info, lambda principal, today: writes.add_mark(principal, today, **values)
+        )
+
+    @strawberry.mutation(
+        description="Record graded intelligence about the offender. Needs ANALYST, "
+        "OFFENDER_MANAGER or SUPERVISOR; otherwise as the other facts. " + _FACTS
+    )
+    async def add_intelligence(self, info: Context, input: AddIntelligenceInput) -> Offender:
+        values = _fields(input)
+        return await _commit(  # type: ignore[no-any-return]
+            info, lambda principal, today: writes.add_intelligence(principal, today, **values)
+        )
+
+    @strawberry.mutation(
+        description="Record a risk assessment; its level becomes the offender's current risk "
+        "level unless a later assessment is on record. " + _FACTS
+    )
+    async def add_risk_assessment(self, info: Context, input: AddRiskAssessmentInput) -> Offender:
+        values = _fields(input)
+        return await _commit(  # type: ignore[no-any-return]
+            info, lambda principal, today: writes.add_risk_assessment(principal, today, **values)
+        )
+
+    @strawberry.mutation(
+        description="Share the offender with another agency from today, up to `ceiling` (at "
+        "most the writer's clearance), to READ or CONTRIBUTE, until a date or open-ended; "
+        "replaces the terms of a current share with that agency. " + _SHARING
+    )
+    async def share_offender(
+        self,
+        info: Context,
+        offender_id: strawberry.ID,
+        agency: str,
+        ceiling: Classification,
+        mode: ShareMode,
+        justification: str,
+        until: dt.date | None = None,
+    ) -> Offender:
+        return await _commit(  # type: ignore[no-any-return]
+            info,
+            lambda principal, today: writes.share_offender(
+                principal,
+                today,
+                offender_id=offender_id,
+                agency=agency,
+                ceiling=ceiling,
+                mode=mode,
+                until=until,
+                justification=justification,
+            ),
+        )
+
+    @strawberry.mutation(
+        description="End the current shares of the offender with an agency (from today). "
+        + _SHARING
+    )
+    async def revoke_share(
+        self, info: Context, offender_id: strawberry.ID, agency: str
+    ) -> Offender:
+        return await _commit(  # type: ignore[no-any-return]
+            info,
+            lambda principal, today: writes.revoke_share(
+                principal, today, offender_id=offender_id, agency=agency
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Hand the offender's management to another agency from today. Answers "
+        "with the offender as the writer now sees it: a RestrictedNominal naming the new "
+        "managing agency unless a share keeps it in scope. " + _SHARING
+    )
+    async def transfer_management(
+        self, info: Context, offender_id: strawberry.ID, agency: str
+    ) -> Nominal:
+        return await _commit(  # type: ignore[no-any-return]
+            info,
+            lambda principal, today: writes.transfer_management(
+                principal, today, offender_id=offender_id, agency=agency
+            ),
+            read_back=_as_nominal(root_selection(info._raw_info)),
+        )
+
+
+def _as_nominal(selection: Any) -> Callable[[Principal, str], Plan]:
+    """The read-back of `transferManagement`: `node(id)` as a NATIONAL_SEARCH principal sees
+    it, so a writer who lost scope still learns which agency now manages the offender."""
+
+    def plan(principal: Principal, offender_id: str) -> Plan:
+        with_stub = dataclasses.replace(principal, roles=principal.roles | {Role.NATIONAL_SEARCH})
+        found = roots.plan_node(selection, with_stub, offender_id)
+        assert found is not None  # an offender id always has a plan
+        return found
+
+    return plan

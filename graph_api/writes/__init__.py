@@ -1,0 +1,65 @@
+"""The write API (issue 5): validate a mutation's input, then run it as one transaction.
+
+`_commands` turns each mutation's input into a `Write` (checking roles, classifications, dates
+and formats); `execute` runs it with its statement from `cypher/writes/`, which checks the
+writer's scope and returns a status, maps that status to the client's error, reads the changed
+object back and keeps the idempotency key, all in one transaction. `_rules` says who may write.
+"""
+
+from __future__ import annotations
+
+from graph_api.writes._commands import (
+    add_alias,
+    add_intelligence,
+    add_mark,
+    add_photo,
+    add_risk_assessment,
+    create_offender,
+    end_address,
+    end_association,
+    link_associate,
+    new_id,
+    record_address,
+    record_vehicle_use,
+    revoke_share,
+    share_offender,
+    transfer_management,
+    update_offender,
+)
+from graph_api.writes._execute import (
+    Idempotency,
+    Outcome,
+    Write,
+    decode_answer,
+    encode_answer,
+    execute,
+)
+from graph_api.writes._rules import FACT_WRITERS, INTELLIGENCE_WRITERS, SHARE_WRITERS
+
+__all__ = [
+    "FACT_WRITERS",
+    "INTELLIGENCE_WRITERS",
+    "SHARE_WRITERS",
+    "Idempotency",
+    "Outcome",
+    "Write",
+    "add_alias",
+    "add_intelligence",
+    "add_mark",
+    "add_photo",
+    "add_risk_assessment",
+    "create_offender",
+    "decode_answer",
+    "encode_answer",
+    "end_address",
+    "end_association",
+    "execute",
+    "link_associate",
+    "new_id",
+    "record_address",
+    "record_vehicle_use",
+    "revoke_share",
+    "share_offender",
+    "transfer_management",
+    "update_offender",
+]

@@ -1,0 +1,180 @@
+"""Runs one write: its statement, the status it returns, the read-back and the idempotency key,
+all in one transaction, so a refused or failed write changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from neo4j.exceptions import ConstraintError
+
+from graph_api import cypher_files, phonetic
+from graph_api.errors import ApiError, Conflict, Forbidden, NotFound
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from graph_api.db import Database, Transaction
+    from graph_api.planner.roots import Plan
+
+
+@dataclass(frozen=True)
+class Write:
+    """One mutation ready to run: the statement (`cypher/writes/<statement>.cypher`), its
+    parameters, and what it means for the audit record and the client."""
+
+    mutation: str
+    statement: str
+    parameters: dict[str, Any]
+    offender_id: str
+    #: What changed, for the audit record (JSON-friendly).
+    change: dict[str, Any]
+    #: Client errors for the statement's own statuses (beyond the writer statuses).
+    refusals: Mapping[str, ApiError] = field(default_factory=dict)
+    #: The offender's names changed: recompute their search keys in the same transaction.
+    names_changed: bool = False
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    """A client's `Idempotency-Key` for one root field: where it is stored, and what was asked."""
+
+    scope: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The answer of a write, and whether it was replayed from an idempotency key."""
+
+    value: Any
+    replayed: bool
+    record: dict[str, Any]
+
+
+def _writer_refusal(write: Write, status: str) -> ApiError:
+    if status == "NOT_FOUND":
+        return NotFound(f"no offender with id '{write.offender_id}' is in your agency's scope")
+    if status == "READ_ONLY":
+        return Forbidden(
+            "your agency holds only a READ share of this offender; writing needs the managing "
+            "agency or a CONTRIBUTE share valid today"
+        )
+    if status == "ABOVE_CEILING":
+        return Forbidden(
+            f"`classification` {write.parameters.get('classification')} is above the ceiling "
+            "of your agency's CONTRIBUTE share of this offender"
+        )
+    if status == "CONFLICT":
+        return Conflict(
+            f"offender '{write.offender_id}' has changed since version "
+            f"{write.parameters.get('expectedVersion')} was read; read it again and retry"
+        )
+    if status == "NOT_MANAGING":
+        return Forbidden(f"{write.mutation} is for the agency that manages the offender")
+    raise AssertionError(f"{write.statement} returned the unknown status {status}")
+
+
+def encode_answer(value: Any) -> str:
+    """JSON of an answer, keeping dates and datetimes as such (see `decode_answer`)."""
+
+    def tagged(item: Any) -> Any:
+        if hasattr(item, "to_native"):  # neo4j temporal values
+            item = item.to_native()
+        if isinstance(item, dt.datetime):
+            return {"$datetime": item.isoformat()}
+        if isinstance(item, dt.date):
+            return {"$date": item.isoformat()}
+        raise TypeError(f"cannot store a {type(item).__name__} in an idempotency key")
+
+    return json.dumps(value, default=tagged, separators=(",", ":"))
+
+
+def decode_answer(text: str) -> Any:
+    def untagged(item: dict[str, Any]) -> Any:
+        if item.keys() == {"$date"}:
+            return dt.date.fromisoformat(item["$date"])
+        if item.keys() == {"$datetime"}:
+            return dt.datetime.fromisoformat(item["$datetime"])
+        return item
+
+    return json.loads(text, object_hook=untagged)
+
+
+async def _refresh_name_keys(tx: Transaction, offender_id: str) -> None:
+    [names] = await tx.run(cypher_files.write("offender_names"), {"offenderId": offender_id})
+    aliases = list(names["aliases"])
+    await tx.run(
+        cypher_files.write("offender_name_keys"),
+        {
+            "offenderId": offender_id,
+            "aliasText": " | ".join(aliases),
+            "nameKeys": phonetic.name_keys(names["forename"], names["surname"], *aliases),
+        },
+    )
+
+
+async def execute(
+    database: Database,
+    write: Write,
+    read_back: Callable[[dict[str, Any]], Plan] | None = None,
+    idempotency: Idempotency | None = None,
+) -> Outcome:
+    """Run `write` in one transaction and return the changed object.
+
+    `read_back` plans, from the statement's record, the read of the changed object as the
+    client selected it; it runs in the same transaction (so it sees the change). Without it
+    the statement's record is the answer. With `idempotency`, a key already answered returns
+    that answer (CONFLICT if it was for another document), and a new one stores this answer.
+    """
+
+    async def work(tx: Transaction) -> Outcome:
+        if idempotency is not None:
+            [claim] = await tx.run(
+                cypher_files.write("idempotency_claim"),
+                {
+                    "scope": idempotency.scope,
+                    "fingerprint": idempotency.fingerprint,
+                    "userId": write.parameters.get("userId"),
+                    "agency": write.parameters.get("agency"),
+                },
+            )
+            if claim["fingerprint"] != idempotency.fingerprint:
+                raise Conflict(
+                    "this Idempotency-Key was already used for a different request; "
+                    "use a new key for a new change"
+                )
+            if claim["response"] is not None:
+                return Outcome(decode_answer(claim["response"]), replayed=True, record={})
+        records = await tx.run(cypher_files.write(write.statement), write.parameters)
+        record = records[0] if records else {"status": "NOT_FOUND"}
+        status = record["status"]
+        if status != "OK":
+            refusal = write.refusals.get(status) or _writer_refusal(write, status)
+            raise refusal
+        if write.names_changed:
+            await _refresh_name_keys(tx, write.offender_id)
+        value: Any = record
+        if read_back is not None:
+            plan = read_back(record)
+            value = plan.shape(await tx.run(plan.cypher, plan.parameters))
+        if idempotency is not None:
+            await tx.run(
+                cypher_files.write("idempotency_answer"),
+                {
+                    "scope": idempotency.scope,
+                    "response": encode_answer(value),
+                    "field": write.mutation,
+                    "offenderId": write.offender_id,
+                },
+            )
+        return Outcome(value, replayed=False, record=record)
+
+    try:
+        return await database.transaction(work)
+    except ConstraintError:
+        raise Conflict(
+            f"{write.mutation} conflicts with a record already on the register; nothing was changed"
+        ) from None
