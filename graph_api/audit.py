@@ -70,18 +70,16 @@ def document_hash(document: str | None) -> str:
     return hashlib.sha256((document or "").encode()).hexdigest()
 
 
-async def write_audit_record(
-    database: Database,
+def audit_record(
     principal: Principal,
     request_id: str,
     operation_name: str | None,
     document: str | None,
     disclosure: Disclosure,
-) -> str:
-    """Write the record; returns once it is committed (durable) in the database."""
-    record_id = "aud_" + uuid.uuid4().hex
-    record = {
-        "id": record_id,
+) -> dict[str, Any]:
+    """The audit record of what `disclosure` saw or changed, as `audit_records.cypher` takes it."""
+    return {
+        "id": "aud_" + uuid.uuid4().hex,
         "requestId": request_id,
         "userId": principal.user_id,
         "agency": principal.agency,
@@ -94,11 +92,23 @@ async def write_audit_record(
         "restrictedIds": sorted(disclosure.restricted_ids),
         "changes": json.dumps(disclosure.changes, default=str) if disclosure.changes else None,
     }
+
+
+async def write_audit_record(
+    database: Database,
+    principal: Principal,
+    request_id: str,
+    operation_name: str | None,
+    document: str | None,
+    disclosure: Disclosure,
+) -> str:
+    """Write the record; returns once it is committed (durable) in the database."""
+    record = audit_record(principal, request_id, operation_name, document, disclosure)
     writer = _writers.get(database)
     if writer is None:
         writer = _writers[database] = GroupCommit(database)
     await writer.write(record)
-    return record_id
+    return str(record["id"])
 
 
 class GroupCommit:

@@ -280,7 +280,7 @@ def serve(
 @app.command("bench")
 def bench_command(
     scale: Annotated[
-        str, typer.Option(help="Dataset preset, loaded into the `bench` instance if not there.")
+        str, typer.Option(help="Dataset preset, loaded into the instance if not there.")
     ] = "national",
     seed: Annotated[int, typer.Option(help="Seed of the dataset.")] = 1,
     concurrency: Annotated[
@@ -295,8 +295,12 @@ def bench_command(
     ] = None,
     warmup: Annotated[int, typer.Option(min=0, help="Warm-up requests per cell and target.")] = 20,
     targets: Annotated[
-        str, typer.Option(help="Comma-separated: raw, api, api-noaudit.")
-    ] = "raw,api,api-noaudit",
+        str,
+        typer.Option(
+            help="Comma-separated: raw, api, api-noaudit, peer (the Neo4j GraphQL Library; "
+            "needs Node.js 20, and restarts the instance with APOC)."
+        ),
+    ] = "raw,api,api-noaudit,peer",
     queries: Annotated[
         str | None, typer.Option(help="Comma-separated query names (default: the whole set).")
     ] = None,
@@ -309,8 +313,34 @@ def bench_command(
     output: Annotated[
         str | None, typer.Option(help="File name stem of the results in bench/results/.")
     ] = None,
+    instance: Annotated[
+        str, typer.Option(help="Local instance holding the dataset (its own folder and data).")
+    ] = "bench",
+    port: Annotated[
+        int | None,
+        typer.Option(help="Bolt port of the instance (default: 7689 for bench, else 7692)."),
+    ] = None,
+    replace_data: Annotated[
+        bool,
+        typer.Option("--replace-data", help="Replace a different dataset found in the instance."),
+    ] = False,
+    scaling: Annotated[
+        bool,
+        typer.Option(
+            "--scaling",
+            help="Latency against data size: one instance per size (<instance>-10k, ...); "
+            "depth-3 read and name search unless --queries.",
+        ),
+    ] = False,
+    scaling_sizes: Annotated[
+        str, typer.Option(help="Comma-separated offender counts of the scaling run.")
+    ] = "10000,100000,1000000",
 ) -> None:
-    """Measure the API against hand-written Cypher (issues 3 and 6); results in bench/results/."""
+    """Measure the API against hand-written Cypher and the peer (issues 3 and 6).
+
+    Results go to bench/results/. See bench/README.md for the smoke, demo, national and
+    scaling runs.
+    """
     from bench.run import BenchOptions, run  # the harness is a separate package, loaded only here
 
     def options() -> BenchOptions:
@@ -318,15 +348,25 @@ def bench_command(
             levels = tuple(int(level) for level in concurrency.split(",") if level.strip())
         except ValueError:
             raise ValueError("--concurrency takes comma-separated integers, e.g. 1,8,32") from None
+        try:
+            sizes = tuple(int(size) for size in scaling_sizes.split(",") if size.strip())
+        except ValueError:
+            raise ValueError("--scaling-sizes takes comma-separated integers") from None
         return BenchOptions(
             scale=scale, seed=seed, concurrency=levels, duration=duration, requests=requests,
             warmup=warmup, targets=tuple(t.strip() for t in targets.split(",") if t.strip()),
             queries=queries, agency=agency.strip().upper() if agency else None, smoke=smoke,
-            output=output,
+            output=output, instance=instance, port=port, replace_data=replace_data,
+            scaling=scaling, scaling_sizes=sizes,
         )  # fmt: skip
 
+    from bench.targets import TargetError
+
     chosen = _run(options)
-    succeeded = _run(lambda: run(chosen, say=console.print))
+    try:
+        succeeded = _run(lambda: run(chosen, say=console.print))
+    except TargetError as error:  # a target would not start (the peer without Node.js, ...)
+        _fail(str(error))
     if not succeeded:
         _fail("some requests failed or answers differ; this run is not a result")
 

@@ -27,9 +27,11 @@ class AuditTrail(SchemaExtension):
     """One durable audit record per request that read or changed offender data."""
 
     async def on_operation(self) -> AsyncIterator[None]:
-        yield
         execution = self.execution_context
         context = execution.context
+        if hasattr(context, "document"):  # mutations write their own records, in their transaction
+            context.document = execution.query
+        yield
         disclosure = getattr(context, "disclosure", None)
         if disclosure is None or not disclosure.consulted:
             return

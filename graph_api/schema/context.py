@@ -24,6 +24,8 @@ class RequestContext(BaseContext):
     principal_or_error: Principal | ApiError
     #: What this request disclosed, for its audit record.
     disclosure: Disclosure = field(default_factory=Disclosure)
+    #: The GraphQL document as sent (set before execution, for audit records).
+    document: str | None = None
     #: Root fields of one request run their statements one at a time, so one request cannot
     #: take over the database, and repeated root fields of one shape are planned only once.
     statement_slot: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(1))

@@ -20,6 +20,7 @@ from graphql import print_ast
 from strawberry.types import Info
 
 from graph_api import writes
+from graph_api.audit import Disclosure, audit_record
 from graph_api.domain import Role
 from graph_api.errors import BadUserInput
 from graph_api.planner import roots
@@ -257,13 +258,20 @@ async def _commit(
             return read_back(principal, write.offender_id)
         return roots.plan_offender(selection, principal, write.offender_id)
 
+    def audit(value: Any) -> dict[str, Any]:
+        change = Disclosure()
+        change.changed(info.field_name, write.offender_id, write.change, value)
+        operation = info._raw_info.operation.name
+        return audit_record(
+            principal, context.request_id, operation.value if operation else None,
+            context.document, change,
+        )  # fmt: skip
+
     idempotency = _idempotency(info, principal)
     async with context.statement_slot:
-        outcome = await writes.execute(context.database, write, plan, idempotency)
-    if outcome.replayed:
+        outcome = await writes.execute(context.database, write, plan, idempotency, audit)
+    if outcome.replayed:  # a replayed answer discloses data again: the request's record says so
         context.disclosure.saw(info.field_name, outcome.value)
-    else:
-        context.disclosure.changed(info.field_name, write.offender_id, write.change, outcome.value)
     return outcome.value
 
 

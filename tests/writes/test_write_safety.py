@@ -18,6 +18,7 @@ from neo4j.exceptions import ServiceUnavailable
 
 from graph_api.db import Transaction
 from graph_api.domain import Role
+from graph_api.schema import mutation
 from graph_api.writes import _commands
 
 from .support import OWNER, error_code, ok, rows, subgraph_hash
@@ -153,6 +154,25 @@ async def test_losing_the_database_mid_mutation_is_unavailable_and_changes_nothi
     assert len(statements) == 3
     assert "RESIDES_AT" in statements[1]
     assert subgraph_hash(driver, offender["id"]) == before
+
+
+async def test_a_change_whose_audit_record_fails_does_not_stand(
+    graphql: Callable[..., Any], token: Callable[..., str], fresh: Callable[..., Any],
+    driver: neo4j.Driver, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    offender = await fresh()
+    before = subgraph_hash(driver, offender["id"])
+    real_record = mutation.audit_record
+
+    def unwritable(*args: Any) -> dict[str, Any]:
+        # A map inside a list is no property value: Neo4j refuses the record, for real.
+        return real_record(*args) | {"roles": [{"not": "storable"}]}
+
+    monkeypatch.setattr(mutation, "audit_record", unwritable)
+    body = await graphql(RECORD_ADDRESS, move(offender["id"]), token=token())
+    assert body["data"] is None
+    assert body["errors"]
+    assert subgraph_hash(driver, offender["id"]) == before  # the move was rolled back with it
 
 
 async def test_every_change_is_audited(
