@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-stamp
 # The test database: its own instance (port 7688, its own data folder), never the demo data.
 TEST_ENV := GRAPH_API_LOCAL_INSTANCE=test GRAPH_API_NEO4J_HEAP=2g GRAPH_API_NEO4J_PAGECACHE=1g
 
-.PHONY: install run test lint format db-stop bench clean
+.PHONY: install run test lint format db-stop bench bench-demo clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ test: install
 bench: install
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/graph-api bench $(BENCH_ARGS)
+
+## bench-demo: the quick matrix on the demo dataset, in its own `bench-demo` instance (port 7692)
+bench-demo: install
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/graph-api bench --instance bench-demo --scale demo --duration 3 --output demo-matrix $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

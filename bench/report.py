@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
 
     from bench.loadgen import Sample
@@ -16,6 +16,10 @@ if TYPE_CHECKING:
 
 #: The reference target every other is compared with.
 REFERENCE = "raw"
+#: Our API's targets, and what their latency is divided by in the ratio tables (issue 6: this
+#: API / raw Cypher and this API / the peer).
+OURS = ("api", "api-noaudit")
+REFERENCES = ("raw", "peer")
 
 
 @dataclass(frozen=True)
@@ -71,14 +75,30 @@ def _ratio(value: float, reference: float) -> str:
     return f"{value / reference:.2f}x"
 
 
+def _na(reason: str | None, short: bool = False) -> str:
+    if reason is None:
+        return "-"
+    return "n/a" if short else f"n/a ({reason})"
+
+
 def markdown(
     summaries: Sequence[Summary],
     queries: Sequence[BenchQuery],
     targets: Sequence[str],
     meta: dict[str, str],
     title: str,
+    *,
+    not_expressible: Mapping[tuple[str, str], str] | None = None,
+    caveats: Mapping[str, str] | None = None,
 ) -> str:
-    """The results as Markdown: how they were taken, a p50/p95 headline, then every cell."""
+    """The results as Markdown: how they were taken, latency and ratio tables, every cell.
+
+    `not_expressible` maps (target, query) to why that target cannot answer it: such cells
+    read "n/a (reason)" instead of being dropped. `caveats` maps a query to a note (the peer
+    answers it approximately, or with client-built input); such rows carry a dagger.
+    """
+    missing = dict(not_expressible or {})
+    notes = dict(caveats or {})
     cells = _index(summaries)
     concurrencies = sorted({s.concurrency for s in summaries})
     lines = [f"# {title}", ""]
@@ -90,33 +110,55 @@ def markdown(
             "**Not a result: some requests failed** "
             + ", ".join(f"{s.target}/{s.query}/c{s.concurrency}: {s.errors}" for s in failed),
         ]
-    others = [t for t in targets if t != REFERENCE]
+    ours = [t for t in OURS if t in targets]
+    references = [t for t in REFERENCES if t in targets]
+    pairs = [(mine, ref) for mine in ours for ref in references]
+
+    def title_of(query: BenchQuery) -> str:
+        marks = (" *" if query.single_offender else "") + (" †" if query.name in notes else "")
+        return query.title + marks
+
     for concurrency in concurrencies:
-        lines += ["", f"## Latency at concurrency {concurrency} (ms)", ""]
+        lines += ["", f"## Concurrency {concurrency}: latency (ms) and throughput (req/s)", ""]
         header = ["query"]
         for target in targets:
-            header += [f"{target} p50", f"{target} p95"]
-        if REFERENCE in targets:
-            for target in others:
-                header += [f"{target}/{REFERENCE} p50", f"{target}/{REFERENCE} p95"]
+            header += [f"{target} p50", f"{target} p95", f"{target} req/s"]
         lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         for query in queries:
-            row = [query.title + (" *" if query.single_offender else "")]
-            found = {t: cells.get((query.name, concurrency, t)) for t in targets}
+            row = [title_of(query)]
             for target in targets:
-                cell = found[target]
-                row += [_ms(cell.p50), _ms(cell.p95)] if cell else ["-", "-"]
-            reference = found.get(REFERENCE)
-            if reference is not None:
-                for target in others:
-                    cell = found[target]
-                    row += (
-                        [_ratio(cell.p50, reference.p50), _ratio(cell.p95, reference.p95)]
-                        if cell
-                        else ["-", "-"]
-                    )
+                cell = cells.get((query.name, concurrency, target))
+                if cell is not None:
+                    row += [_ms(cell.p50), _ms(cell.p95), f"{cell.throughput:.1f}"]
+                else:
+                    reason = missing.get((target, query.name))
+                    row += [_na(reason), _na(reason, short=True), _na(reason, short=True)]
             lines.append("| " + " | ".join(row) + " |")
-    lines += ["", "\\* single-offender query (issue 3 aims for API within 1.5x of raw Cypher)"]
+        if pairs:
+            heading = f"### Concurrency {concurrency}: ratios (p50, p95; below 1 is faster)"
+            lines += ["", heading, ""]
+            header = ["query"]
+            for mine, ref in pairs:
+                header += [f"{mine}/{ref} p50", f"{mine}/{ref} p95"]
+            lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+            for query in queries:
+                row = [title_of(query)]
+                for mine, ref in pairs:
+                    cell = cells.get((query.name, concurrency, mine))
+                    base = cells.get((query.name, concurrency, ref))
+                    if cell is not None and base is not None:
+                        row += [_ratio(cell.p50, base.p50), _ratio(cell.p95, base.p95)]
+                    else:
+                        reason = missing.get((ref, query.name)) or missing.get((mine, query.name))
+                        row += [_na(reason, short=True), _na(reason, short=True)]
+                lines.append("| " + " | ".join(row) + " |")
+    lines += ["", "- \\* single-offender query (issue 3 aims for API within 1.5x of raw Cypher)"]
+    for name, note in notes.items():
+        query_title = next((q.title for q in queries if q.name == name), name)
+        lines.append(f"- † {query_title}: {note} (bench/peer/queries.json)")
+    for (target, name), reason in missing.items():
+        query_title = next((q.title for q in queries if q.name == name), name)
+        lines.append(f"- n/a: {target} cannot answer {query_title}: {reason}")
     lines += ["", "## Every cell", ""]
     lines += [
         "| query | concurrency | target | requests | errors | req/s | p50 ms | p95 ms | p99 ms |",
@@ -127,6 +169,12 @@ def markdown(
             for target in targets:
                 cell = cells.get((query.name, concurrency, target))
                 if cell is None:
+                    reason = missing.get((target, query.name))
+                    if reason:
+                        lines.append(
+                            f"| {query.title} | {concurrency} | {target} | "
+                            f"{_na(reason)} | | | | | |"
+                        )
                     continue
                 lines.append(
                     f"| {query.title} | {concurrency} | {target} | {cell.requests} | "
@@ -136,10 +184,20 @@ def markdown(
     return "\n".join(lines) + "\n"
 
 
-def write_json(samples: Sequence[Sample], meta: dict[str, str], path: Path) -> None:
+def write_json(
+    samples: Sequence[Sample],
+    meta: dict[str, str],
+    path: Path,
+    *,
+    not_expressible: Mapping[tuple[str, str], str] | None = None,
+) -> None:
     """Every latency, for later analysis."""
     payload = {
         "meta": meta,
+        "notExpressible": [
+            {"target": target, "query": query, "reason": reason}
+            for (target, query), reason in (not_expressible or {}).items()
+        ],
         "samples": [
             {
                 "target": s.target,
@@ -162,8 +220,12 @@ def chart(
     targets: Sequence[str],
     title: str,
     path: Path,
+    *,
+    not_expressible: Mapping[tuple[str, str], str] | None = None,
 ) -> None:
     """p50 and p95 latency (log scale) and throughput, per query and target, per concurrency.
+
+    A target that cannot express a query gets an "n/a" label where its bar would be.
 
     Needs matplotlib (`pip install -e '.[bench]'`).
     """
@@ -189,12 +251,161 @@ def chart(
             bars = latency.bar(xs, p50, width, label=f"{target} p50")
             latency.scatter(xs, p95, marker="_", s=120, color=bars.patches[0].get_facecolor())
             throughput.bar(xs, [c.throughput if c else 0.0 for c in found], width, label=target)
+            for x, query in zip(xs, queries, strict=True):
+                if (target, query.name) in (not_expressible or {}):
+                    for axis in (latency, throughput):
+                        axis.annotate(
+                            f"{target} n/a",
+                            (x, 0),
+                            xycoords=("data", "axes fraction"),
+                            xytext=(0, 4),
+                            textcoords="offset points",
+                            rotation=90,
+                            fontsize=7,
+                            ha="center",
+                            va="bottom",
+                        )
         latency.set_yscale("log")
         latency.set_title(f"concurrency {concurrency}: p50 bars, p95 ticks (ms)")
         throughput.set_title(f"concurrency {concurrency}: requests per second")
         for axis in (latency, throughput):
             axis.set_xticks([p + width * (len(targets) - 1) / 2 for p in positions])
             axis.set_xticklabels([q.name for q in queries], rotation=35, ha="right", fontsize=8)
+            axis.legend(fontsize=7)
+    figure.suptitle(title)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+# --- the scaling run ---------------------------------------------------------------------------
+
+
+def _size(offenders: int) -> str:
+    """10000 -> 10k, 1000000 -> 1M, 300 -> 300."""
+    if offenders % 1_000_000 == 0:
+        return f"{offenders // 1_000_000}M"
+    if offenders % 1_000 == 0:
+        return f"{offenders // 1_000}k"
+    return f"{offenders:,}"
+
+
+def scaling_markdown(
+    by_size: Mapping[int, Sequence[Sample]],
+    queries: Sequence[BenchQuery],
+    targets: Sequence[str],
+    meta: dict[str, str],
+    title: str,
+    not_expressible: Mapping[tuple[str, str], str] | None = None,
+    caveats: Mapping[str, str] | None = None,
+) -> str:
+    """Latency per data size: one row per query and target, p50 / p95 per size, and growth."""
+    missing = dict(not_expressible or {})
+    sizes = sorted(by_size)
+    cells = {size: _index(summarise(samples)) for size, samples in by_size.items()}
+    concurrencies = sorted({s.concurrency for samples in by_size.values() for s in samples})
+    lines = [f"# {title}", ""]
+    lines += [f"- **{key}**: {value}" for key, value in meta.items()]
+    failed = [
+        f"{s.target}/{s.query}/c{s.concurrency}/{_size(size)}: {s.errors}"
+        for size, samples in by_size.items()
+        for s in samples
+        if s.errors
+    ]
+    if failed:
+        lines += ["", "**Not a result: some requests failed** " + ", ".join(failed)]
+    for concurrency in concurrencies:
+        lines += ["", f"## Concurrency {concurrency}: p50 / p95 latency (ms) by offenders", ""]
+        header = ["query", "target", *(_size(n) for n in sizes)]
+        header.append(f"p50 growth {_size(sizes[0])} to {_size(sizes[-1])}")
+        lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        for query in queries:
+            for target in targets:
+                reason = missing.get((target, query.name))
+                if reason:
+                    lines.append(
+                        f"| {query.title} | {target} | n/a ({reason}) |" + " |" * len(sizes)
+                    )
+                    continue
+                found = [cells[n].get((query.name, concurrency, target)) for n in sizes]
+                row = [query.title, target]
+                row += [f"{_ms(c.p50)} / {_ms(c.p95)}" if c else "-" for c in found]
+                first, last = found[0], found[-1]
+                row.append(_ratio(last.p50, first.p50) if first and last else "-")
+                lines.append("| " + " | ".join(row) + " |")
+    for name, note in (caveats or {}).items():
+        lines.append(f"\n† {name}: {note}")
+    return "\n".join(lines) + "\n"
+
+
+def write_scaling_json(
+    by_size: Mapping[int, Sequence[Sample]], meta: dict[str, str], path: Path
+) -> None:
+    """Every latency of the scaling run, per size."""
+    payload = {
+        "meta": meta,
+        "sizes": {
+            str(size): [
+                {
+                    "target": s.target,
+                    "query": s.query,
+                    "concurrency": s.concurrency,
+                    "errors": s.errors,
+                    "elapsed": s.elapsed,
+                    "firstError": s.first_error,
+                    "latencies": s.latencies,
+                }
+                for s in samples
+            ]
+            for size, samples in by_size.items()
+        },
+    }
+    path.write_text(json.dumps(payload, indent=1) + "\n")
+
+
+def scaling_chart(
+    by_size: Mapping[int, Sequence[Sample]],
+    queries: Sequence[BenchQuery],
+    targets: Sequence[str],
+    title: str,
+    path: Path,
+) -> None:
+    """p50 (solid) and p95 (dashed) against offenders, log-log, one panel per query and level."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = sorted(by_size)
+    cells = {size: _index(summarise(samples)) for size, samples in by_size.items()}
+    concurrencies = sorted({s.concurrency for samples in by_size.values() for s in samples})
+    figure, axes = plt.subplots(
+        len(queries),
+        len(concurrencies),
+        figsize=(5 * len(concurrencies), 4 * len(queries)),
+        squeeze=False,
+    )
+    for row, query in enumerate(queries):
+        for column, concurrency in enumerate(concurrencies):
+            axis = axes[row][column]
+            for target in targets:
+                found = [(n, cells[n].get((query.name, concurrency, target))) for n in sizes]
+                points = [(n, c) for n, c in found if c is not None]
+                if not points:
+                    continue
+                xs = [n for n, _ in points]
+                line = axis.plot(xs, [c.p50 for _, c in points], marker="o", label=f"{target}")
+                axis.plot(
+                    xs,
+                    [c.p95 for _, c in points],
+                    linestyle="--",
+                    color=line[0].get_color(),
+                )
+            axis.set_xscale("log")
+            axis.set_yscale("log")
+            axis.set_xlabel("offenders")
+            axis.set_ylabel("ms (p50 solid, p95 dashed)")
+            axis.set_title(f"{query.title}, concurrency {concurrency}", fontsize=9)
             axis.legend(fontsize=7)
     figure.suptitle(title)
     figure.tight_layout()

@@ -5,17 +5,20 @@ A target is anything with a `name`, an async `answer(query, request)` returning 
 
 - `RawCypherTarget`: the hand-written statement through the official async driver;
 - `ApiTarget`: our GraphQL document over HTTP (a uvicorn server started by `ApiServer`, or an
-  in-process ASGI client in the tests).
-
-A peer target (the Neo4j GraphQL Library, bench/peer/) plugs in the same way: its own document
-per query name, posted to its own URL.
+  in-process ASGI client in the tests);
+- `PeerTarget`: the Neo4j GraphQL Library (bench/peer/, `node server.mjs` started by
+  `PeerServer`): its own document per query name (bench/peer/queries.json), posted to its own
+  URL with the same token. `PeerTarget.unsupported(query)` names the queries it cannot express;
+  the harness reports those cells as n/a instead of measuring them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
 
     from bench.queries import BenchQuery, Request
     from graph_api.identity import Principal
+    from graph_api.settings import Settings
 
 
 class TargetError(RuntimeError):
@@ -192,3 +196,272 @@ async def start_api_target(name: str, server: ApiServer, token: str, concurrency
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     http = httpx.AsyncClient(base_url=server.base_url, limits=limits, timeout=60.0)
     return ApiTarget(name, http, token, server)
+
+
+# --- the peer: the Neo4j GraphQL Library (bench/peer/) ---------------------------------------
+
+PEER_DIR = Path(__file__).resolve().parent / "peer"
+#: Our query names -> the peer manifest's (bench/peer/queries.json) where they differ.
+_PEER_NAMES = {"search_offenders": "search_name", "vehicles_plate": "vehicles_partial_vrm"}
+
+
+@dataclass(frozen=True)
+class PeerQuery:
+    """One entry of bench/peer/queries.json: the peer's document for one logical question."""
+
+    name: str
+    expressible: str  # "yes", "yes, with ...", "approximate" or "no"
+    document: str | None
+    notes: str
+
+    @property
+    def reason(self) -> str:
+        """Why the peer cannot answer (its notes' first sentence), for the table."""
+        return self.notes.split(". ")[0].rstrip(".")
+
+
+def peer_manifest() -> dict[str, PeerQuery]:
+    """bench/peer/queries.json, keyed by *our* query names."""
+    manifest = json.loads((PEER_DIR / "queries.json").read_text())
+    ours = {peer: mine for mine, peer in _PEER_NAMES.items()}
+    found: dict[str, PeerQuery] = {}
+    for entry in manifest["queries"]:
+        document = entry.get("document")
+        found[ours.get(entry["name"], entry["name"])] = PeerQuery(
+            name=entry["name"],
+            expressible=entry["expressible"],
+            document=(PEER_DIR / document).read_text() if document else None,
+            notes=entry.get("notes", ""),
+        )
+    return found
+
+
+def peer_variables(query: BenchQuery, request: Request) -> dict[str, Any]:
+    """The peer's variables for one of our requests (the derivations of queries.json)."""
+    given, derived = request.variables, request.parameters
+    name = query.name
+    if name.startswith("offender_depth"):
+        return {"id": given["id"], "today": given["today"]}
+    if name == "offenders_page":
+        return {"agency": given["agency"], "riskLevels": given["riskLevels"], "first": 50}
+    if name == "search_offenders":  # the Lucene query our API builds: lucene_name_query(name)
+        return {"phrase": derived["lucene"], "first": 20}
+    if name == "vehicles_plate":  # vrm_pattern_prefix / vrm_pattern_regex, as our planner
+        return {"prefix": derived["prefix"], "regex": derived["regex"], "first": 20}
+    if name == "network_depth2":
+        return {"id": given["id"]}
+    raise TargetError(f"the peer has no variables for {name}")
+
+
+def flatten_network(offenders: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The peer's nested network tree as our `{nodes, edges}`: de-duplicated, edges by id.
+
+    Edge direction follows the stored relationship (person -> address, vehicle, mark); the
+    library walks ASSOCIATED_WITH undirected and does not say which way it was stored, so an
+    association is given from the node nearer the root.
+    """
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+    stored_in = {"residentsConnection", "usersConnection", "bearersConnection"}
+    types = {
+        "addressesConnection": "RESIDES_AT",
+        "residentsConnection": "RESIDES_AT",
+        "associatesConnection": "ASSOCIATED_WITH",
+        "vehiclesConnection": "USES",
+        "usersConnection": "USES",
+        "marksConnection": "HAS_MARK",
+        "bearersConnection": "HAS_MARK",
+    }
+
+    def walk(node: dict[str, Any]) -> None:
+        nodes.setdefault(node["id"], {"id": node["id"]})
+        for key, link_type in types.items():
+            for edge in (node.get(key) or {}).get("edges", []):
+                far = edge["node"]
+                ends = (far["id"], node["id"]) if key in stored_in else (node["id"], far["id"])
+                edges.setdefault(
+                    (ends[0], link_type, ends[1]),
+                    {"source": ends[0], "type": link_type, "target": ends[1]},
+                )
+                walk(far)
+
+    for root in offenders:
+        walk(root)
+    return {"nodes": list(nodes.values()), "edges": list(edges.values())}
+
+
+@dataclass
+class PeerTarget:
+    """The Neo4j GraphQL Library peer: its own document per query, POST /graphql, our token."""
+
+    http: httpx.AsyncClient
+    token: str
+    server: PeerServer | None = None
+    name: str = "peer"
+    manifest: dict[str, PeerQuery] = field(default_factory=peer_manifest)
+
+    def unsupported(self, query: BenchQuery) -> str | None:
+        """None when the peer can answer `query`, else why not (shown as n/a in the table)."""
+        entry = self.manifest.get(query.name)
+        if entry is None:
+            return "not in bench/peer/queries.json"
+        if entry.document is None:
+            return f"not expressible: {entry.reason}"
+        return None
+
+    def caveat(self, query: BenchQuery) -> str | None:
+        """A note for queries the peer answers only approximately or with client help."""
+        entry = self.manifest.get(query.name)
+        if entry is None or entry.expressible == "yes" or entry.document is None:
+            return None
+        return entry.expressible
+
+    async def answer(self, query: BenchQuery, request: Request) -> Any:
+        entry = self.manifest.get(query.name)
+        if entry is None or entry.document is None:
+            raise TargetError(f"the peer cannot express {query.name}")
+        try:
+            response = await self.http.post(
+                "/graphql",
+                json={"query": entry.document, "variables": peer_variables(query, request)},
+                headers={"Authorization": f"Bearer {self.token}"},
+            )
+        except httpx.HTTPError as error:
+            raise TargetError(f"{type(error).__name__}: {error}") from error
+        if response.status_code != 200:
+            raise TargetError(f"HTTP {response.status_code}: {response.text[:300]}")
+        body = response.json()
+        if body.get("errors"):
+            raise TargetError(f"GraphQL errors: {str(body['errors'])[:300]}")
+        data = body["data"]
+        if query.name == "network_depth2":  # the client's share of the work: tree -> graph
+            return flatten_network(data["offenders"])
+        (root,) = data.values()
+        return root
+
+    async def close(self) -> None:
+        await self.http.aclose()
+        if self.server is not None:
+            self.server.stop()
+
+
+class PeerUnavailable(TargetError):
+    """Node.js 20 or npm is missing: the peer cannot run on this machine."""
+
+
+def ensure_peer_installed(timeout: float = 600.0) -> None:
+    """`npm ci` in bench/peer unless its node_modules is there.
+
+    Raises:
+        PeerUnavailable: no node or npm on PATH, or a Node.js other than 20.
+        TargetError: npm ci failed.
+    """
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        raise PeerUnavailable("Node.js 20 and npm are needed for the peer (bench/peer/README.md)")
+    version = subprocess.run(  # noqa: S603 - node from PATH, read-only
+        [node, "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    if not version.startswith("v20."):
+        raise PeerUnavailable(f"the peer is pinned to Node.js 20 (package.json); found {version}")
+    if (PEER_DIR / "node_modules" / "@neo4j" / "graphql" / "package.json").exists():
+        return
+    result = subprocess.run(  # noqa: S603 - npm from PATH, the lock file's exact pins
+        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=PEER_DIR,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if result.returncode != 0:  # a broken install is a failure, not a reason to skip
+        raise TargetError(f"npm ci failed in {PEER_DIR}: {result.stderr.strip()[-500:]}")
+
+
+@dataclass
+class PeerServer:
+    """`node bench/peer/server.mjs` as a child process on a free loopback port.
+
+    `environment` carries NEO4J_* and GRAPH_API_JWT_SECRET (and PEER_SKIP_APOC_CHECK where the
+    server has no APOC); its output goes to `log_path`.
+    """
+
+    environment: dict[str, str]
+    log_path: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self, timeout: float = 60.0) -> None:
+        """Install if needed, start, and wait until the port answers HTTP."""
+        ensure_peer_installed()
+        node = shutil.which("node") or "node"
+        env = {**os.environ, **self.environment, "PEER_PORT": str(self.port)}
+        env.pop("PEER_DEBUG_CYPHER", None)  # logging every statement would distort the timings
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - our own script
+                [node, str(PEER_DIR / "server.mjs")],
+                cwd=PEER_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + timeout
+        async with httpx.AsyncClient(base_url=self.base_url) as probe:
+            while time.monotonic() < deadline:
+                code = self.process.poll()
+                if code is not None:
+                    hint = " (no APOC on the server: see install-apoc.sh)" if code == 3 else ""
+                    tail = self.log_path.read_text(errors="replace").strip()[-400:]
+                    raise TargetError(
+                        f"the peer exited with {code}{hint}; see {self.log_path}: {tail}"
+                    )
+                try:
+                    await probe.post("/graphql", json={"query": "{ __typename }"})
+                except httpx.TransportError:
+                    await asyncio.sleep(0.2)
+                else:  # any answer (401 without a token) means it serves
+                    return
+        self.stop()
+        raise TargetError(f"the peer was not ready within {timeout:.0f}s; see {self.log_path}")
+
+    def stop(self) -> None:
+        """Stop the child (SIGTERM, then SIGKILL if it lingers)."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+async def start_peer_target(server: PeerServer, token: str, concurrency: int) -> PeerTarget:
+    """Start `server` and return a target posting to it over keep-alive connections."""
+    await server.start()
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    http = httpx.AsyncClient(base_url=server.base_url, limits=limits, timeout=60.0)
+    return PeerTarget(http, token, server)
+
+
+def peer_environment(settings: Settings, *, skip_apoc_check: bool = False) -> dict[str, str]:
+    """What server.mjs reads: the database the API reads, and the API's JWT secret."""
+    from graph_api.db import connection_target
+    from graph_api.identity import jwt_secret
+
+    target = connection_target(settings)
+    environment = {
+        "NEO4J_URI": target.uri,
+        "NEO4J_USER": target.user,
+        "NEO4J_PASSWORD": target.password or "",
+        "NEO4J_DATABASE": target.database,
+        "GRAPH_API_JWT_SECRET": jwt_secret(settings),
+    }
+    if skip_apoc_check:
+        environment["PEER_SKIP_APOC_CHECK"] = "1"
+    return environment

@@ -79,10 +79,14 @@ print(json.dumps({"phrase": lucene_name_query(name),
     { cwd: `${here}../..`, encoding: "utf8" },
   ),
 );
+const now = new Date();
+const today = [now.getFullYear(), now.getMonth() + 1, now.getDate()]
+  .map((n, i) => String(n).padStart(i ? 2 : 4, "0"))
+  .join("-"); // local date, as the harness's date.today()
 const variables = {
-  offender_depth1: { id: offenderId },
-  offender_depth2: { id: offenderId },
-  offender_depth3: { id: offenderId },
+  offender_depth1: { id: offenderId, today },
+  offender_depth2: { id: offenderId, today },
+  offender_depth3: { id: offenderId, today },
   offenders_page: { agency, riskLevels: ["MEDIUM", "HIGH", "VERY_HIGH"], first: 50 },
   search_name: { phrase: derived.phrase, first: 20 },
   vehicles_partial_vrm: { prefix: derived.prefix, regex: derived.regex, first: 20 },

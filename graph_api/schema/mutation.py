@@ -19,15 +19,16 @@ import strawberry
 from graphql import print_ast
 from strawberry.types import Info
 
-from graph_api import writes
+from graph_api import cypher_files, writes
 from graph_api.audit import Disclosure, audit_record
 from graph_api.domain import Role
-from graph_api.errors import BadUserInput
+from graph_api.errors import BadUserInput, Conflict, Forbidden, NotFound
 from graph_api.planner import roots
 from graph_api.planner.selection import root_selection
 from graph_api.schema.context import RequestContext
 from graph_api.schema.enums import (
     AddressKind,
+    AgencyKind,
     AssociationType,
     Classification,
     Gender,
@@ -41,6 +42,7 @@ from graph_api.schema.enums import (
     Side,
     VehicleRole,
 )
+from graph_api.schema.reference import Agency
 from graph_api.schema.types import Nominal, Offender
 
 if TYPE_CHECKING:
@@ -275,8 +277,67 @@ async def _commit(
     return outcome.value
 
 
+_AGENCY_CODE = re.compile(r"[A-Z][A-Z0-9_]{1,19}")
+
+
+@strawberry.input(description="An agency of the register (police force, probation region ...).")
+class AgencyInput:
+    code: str = strawberry.field(description="Upper case, 2-20 of A-Z, 0-9 and _, e.g. MET.")
+    name: str
+    kind: AgencyKind
+    region: str | None = None
+
+
+async def _save_agency(info: Context, values: dict[str, Any], *, create: bool) -> Any:
+    """ADMIN only: add an agency or rename one; not offender data, so no audit record."""
+    principal = info.context.principal()
+    if not principal.has(Role.ADMIN):
+        raise Forbidden("managing agencies needs the ADMIN role")
+    code = str(values["code"]).strip().upper()
+    if not _AGENCY_CODE.fullmatch(code):
+        raise BadUserInput(
+            "`code` must be 2-20 characters of A-Z, 0-9 and _, starting with a letter"
+        )
+    for name in ("name", "region"):
+        text = values.get(name)
+        if text is not None and not 1 <= len(text.strip()) <= 200:
+            raise BadUserInput(f"`{name}` must be 1 to 200 characters")
+    kind = values.get("kind")
+    parameters = {
+        "create": create, "code": code, "id": "agy_" + code.lower(),
+        "name": values["name"].strip() if values.get("name") else None,
+        "region": values["region"].strip() if values.get("region") else None,
+        "kind": kind.value if kind is not None else None,
+    }  # fmt: skip
+    [record] = await info.context.database.write(cypher_files.write("save_agency"), parameters)
+    if record["status"] == "EXISTS":
+        raise Conflict(f"an agency with code {code} already exists")
+    if record["status"] == "NOT_FOUND":
+        raise NotFound(f"no agency has code {code}")
+    return {"__typename": "Agency", **record["agency"]}
+
+
 @strawberry.type
 class Mutation:
+    @strawberry.mutation(description="Add an agency to the register. Requires ADMIN.")
+    async def create_agency(self, info: Context, input: AgencyInput) -> Agency:
+        values = {
+            "code": input.code,
+            "name": input.name,
+            "kind": input.kind,
+            "region": input.region,
+        }
+        return await _save_agency(info, values, create=True)  # type: ignore[no-any-return]
+
+    @strawberry.mutation(
+        description="Rename an agency or change its region; its code and kind stay. Requires ADMIN."
+    )
+    async def update_agency(
+        self, info: Context, code: str, name: str | None = None, region: str | None = None
+    ) -> Agency:
+        values = {"code": code, "name": name, "region": region}
+        return await _save_agency(info, values, create=False)  # type: ignore[no-any-return]
+
     @strawberry.mutation(description="Put a new offender on the register. " + _FACTS)
     async def create_offender(self, info: Context, input: CreateOffenderInput) -> Offender:
         values = _fields(input)
