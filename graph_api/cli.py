@@ -256,7 +256,9 @@ def serve(
         str | None, typer.Option(help="Address to bind (default from settings).")
     ] = None,
     port: Annotated[int | None, typer.Option(help="Port to bind (default from settings).")] = None,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default GRAPH_API_WORKERS, 1).")
+    ] = None,
 ) -> None:
     """Serve the GraphQL API with uvicorn."""
     import uvicorn
@@ -267,7 +269,7 @@ def serve(
         factory=True,
         host=host or settings.graph_api_host,
         port=port or settings.graph_api_port,
-        workers=workers,
+        workers=workers or settings.graph_api_workers,
         log_level="info",
         proxy_headers=False,
         server_header=False,

@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     )
     graph_api_jwt_issuer: str = Field(default="offender-graph-api", description="Required `iss`.")
     graph_api_jwt_audience: str = Field(default="offender-graph-api", description="Required `aud`.")
+    graph_api_workers: int = Field(
+        default=1, ge=1, le=64, description="uvicorn worker processes `serve` starts."
+    )
     graph_api_dev_mode: bool = Field(
         default=False,
         description="Development mode: GraphiQL, introspection and field suggestions on.",
