@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
@@ -340,60 +340,26 @@ class RiskAssessmentLink(FactLink):
     assessment: RiskAssessment
 
 
-@strawberry.type
-class AddressLinkConnection:
-    edges: list[AddressLink]
+Link = TypeVar("Link")
+
+
+@strawberry.type(description="A page of links, newest first, and how many there are in all.")
+class Connection(Generic[Link]):
+    """One shape for every link list; Strawberry names each `<Link>Connection`."""
+
+    edges: list[Link]
     page_info: PageInfo
     total_count: int
 
 
-@strawberry.type
-class ResidentLinkConnection:
-    edges: list[ResidentLink]
-    page_info: PageInfo
-    total_count: int
-
-
-@strawberry.type
-class AssociateLinkConnection:
-    edges: list[AssociateLink]
-    page_info: PageInfo
-    total_count: int
-
-
-@strawberry.type
-class VehicleLinkConnection:
-    edges: list[VehicleLink]
-    page_info: PageInfo
-    total_count: int
-
-
-@strawberry.type
-class VehicleUserLinkConnection:
-    edges: list[VehicleUserLink]
-    page_info: PageInfo
-    total_count: int
-
-
-@strawberry.type
-class MarkLinkConnection:
-    edges: list[MarkLink]
-    page_info: PageInfo
-    total_count: int
-
-
-@strawberry.type
-class IntelligenceLinkConnection:
-    edges: list[IntelligenceLink]
-    page_info: PageInfo
-    total_count: int
-
-
-@strawberry.type
-class RiskAssessmentLinkConnection:
-    edges: list[RiskAssessmentLink]
-    page_info: PageInfo
-    total_count: int
+AddressLinkConnection = Connection[AddressLink]
+ResidentLinkConnection = Connection[ResidentLink]
+AssociateLinkConnection = Connection[AssociateLink]
+VehicleLinkConnection = Connection[VehicleLink]
+VehicleUserLinkConnection = Connection[VehicleUserLink]
+MarkLinkConnection = Connection[MarkLink]
+IntelligenceLinkConnection = Connection[IntelligenceLink]
+RiskAssessmentLinkConnection = Connection[RiskAssessmentLink]
 
 
 # --- root results ---------------------------------------------------------------------------
