@@ -384,54 +384,61 @@ def plan_search_marks(
 # --- vehicles(vrm), addresses(postcode) ----------------------------------------------------------
 
 
+def _anchored_page(
+    selection: Selected,
+    principal: Principal,
+    label: str,
+    match: Callable[[Statement], str],
+    key: str,
+    first: int | None,
+    after: str | None,
+) -> Plan:
+    """A page of `label` nodes (variable `n`) found by `match`, anchored to an in-scope
+    offender, ordered by the property `key` then id."""
+    size = page_size(first)
+    statement, projector = _statement(principal)
+    node = _edge_field(selection, f"{label}Edge", "node")
+    item = _edge_map(
+        selection, f"{label}Edge", {"node": projector.node("n", label, node.only() if node else ())}
+    )
+    cypher = (
+        f"{match(statement)} AND {anchored('n', label)} "
+        f"WITH n, n.{key} AS k WHERE {_keyset(decode_cursor(after), statement, 'k', 'n')} "
+        f"ORDER BY k ASC, n.id ASC LIMIT {statement.param(size + 1)} "
+        f"RETURN k, n.id AS id, {item} AS item"
+    )
+    return Plan(cypher, statement.parameters, _page(size))
+
+
 def plan_vehicles(
     selection: Selected, principal: Principal, vrm: str, first: int | None, after: str | None
 ) -> Plan:
-    size = page_size(first)
     try:
         regex = ukformats.vrm_pattern_regex(vrm)
         prefix = ukformats.vrm_pattern_prefix(vrm)
     except ValueError as error:
         raise BadUserInput(f"`vrm`: {error}") from None
-    statement, projector = _statement(principal)
-    node = _edge_field(selection, "VehicleEdge", "node")
-    item = _edge_map(
-        selection, "VehicleEdge",
-        {"node": projector.node("v", "Vehicle", node.only() if node else ())},
-    )  # fmt: skip
-    narrowing = f"v.vrm STARTS WITH {statement.param(prefix)} AND " if prefix else ""
-    cypher = (
-        f"MATCH (v:Vehicle) WHERE {narrowing}v.vrm =~ {statement.param(regex)} "
-        f"AND {anchored('v', 'Vehicle')} "
-        f"WITH v, v.vrm AS k WHERE {_keyset(decode_cursor(after), statement, 'k', 'v')} "
-        f"ORDER BY k ASC, v.id ASC LIMIT {statement.param(size + 1)} "
-        f"RETURN k, v.id AS id, {item} AS item"
-    )
-    return Plan(cypher, statement.parameters, _page(size))
+
+    def match(statement: Statement) -> str:
+        # A literal prefix lets the plate index narrow the scan before the pattern is applied.
+        narrowing = f"n.vrm STARTS WITH {statement.param(prefix)} AND " if prefix else ""
+        return f"MATCH (n:Vehicle) WHERE {narrowing}n.vrm =~ {statement.param(regex)}"
+
+    return _anchored_page(selection, principal, "Vehicle", match, "vrm", first, after)
 
 
 def plan_addresses(
     selection: Selected, principal: Principal, postcode: str, first: int | None, after: str | None
 ) -> Plan:
-    size = page_size(first)
     try:
         normalised = ukformats.normalise_postcode(postcode)
     except ValueError as error:
         raise BadUserInput(f"`postcode`: {error}") from None
-    statement, projector = _statement(principal)
-    node = _edge_field(selection, "AddressEdge", "node")
-    item = _edge_map(
-        selection, "AddressEdge",
-        {"node": projector.node("a", "Address", node.only() if node else ())},
-    )  # fmt: skip
-    cypher = (
-        f"MATCH (a:Address {{postcode: {statement.param(normalised)}}}) "
-        f"WHERE {anchored('a', 'Address')} "
-        f"WITH a, a.line1 AS k WHERE {_keyset(decode_cursor(after), statement, 'k', 'a')} "
-        f"ORDER BY k ASC, a.id ASC LIMIT {statement.param(size + 1)} "
-        f"RETURN k, a.id AS id, {item} AS item"
-    )
-    return Plan(cypher, statement.parameters, _page(size))
+
+    def match(statement: Statement) -> str:
+        return f"MATCH (n:Address) WHERE n.postcode = {statement.param(normalised)}"
+
+    return _anchored_page(selection, principal, "Address", match, "line1", first, after)
 
 
 # --- offendersNear -------------------------------------------------------------------------------
