@@ -317,6 +317,12 @@ async def _save_agency(info: Context, values: dict[str, Any], *, create: bool) -
     return {"__typename": "Agency", **record["agency"]}
 
 
+async def _command(info: Context, command: Callable[..., writes.Write], input: object) -> Any:
+    """`_commit` of a write command whose arguments are the fields of one input object."""
+    values = _fields(input)
+    return await _commit(info, lambda principal, today: command(principal, today, **values))
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Add an agency to the register. Requires ADMIN.")
@@ -340,20 +346,14 @@ class Mutation:
 
     @strawberry.mutation(description="Put a new offender on the register. " + _FACTS)
     async def create_offender(self, info: Context, input: CreateOffenderInput) -> Offender:
-        values = _fields(input)
-        return await _commit(  # type: ignore[no-any-return]
-            info, lambda principal, today: writes.create_offender(principal, today, **values)
-        )
+        return await _command(info, writes.create_offender, input)  # type: ignore[no-any-return]
 
     @strawberry.mutation(
         description="Change an offender's own properties, given the `version` read (CONFLICT "
         "if it moved). " + _FACTS
     )
     async def update_offender(self, info: Context, input: UpdateOffenderInput) -> Offender:
-        values = _fields(input)
-        return await _commit(  # type: ignore[no-any-return]
-            info, lambda principal, today: writes.update_offender(principal, today, **values)
-        )
+        return await _command(info, writes.update_offender, input)  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Add a name the offender is known by. " + _FACTS)
     async def add_alias(self, info: Context, offender_id: strawberry.ID, alias: str) -> Offender:
@@ -366,10 +366,7 @@ class Mutation:
 
     @strawberry.mutation(description="Record where the offender lives or stays. " + _FACTS)
     async def record_address(self, info: Context, input: RecordAddressInput) -> Offender:
-        values = _fields(input)
-        return await _commit(  # type: ignore[no-any-return]
-            info, lambda principal, today: writes.record_address(principal, today, **values)
-        )
+        return await _command(info, writes.record_address, input)  # type: ignore[no-any-return]
 
     @strawberry.mutation(
         description="End the offender's current residence at an address on a date. " + _FACTS
@@ -389,10 +386,7 @@ class Mutation:
         + _FACTS
     )
     async def link_associate(self, info: Context, input: LinkAssociateInput) -> Offender:
-        values = _fields(input)
-        return await _commit(  # type: ignore[no-any-return]
-            info, lambda principal, today: writes.link_associate(principal, today, **values)
-        )
+        return await _command(info, writes.link_associate, input)  # type: ignore[no-any-return]
 
     @strawberry.mutation(
         description="End the offender's current association with a person on a date. " + _FACTS
@@ -409,37 +403,25 @@ class Mutation:
 
     @strawberry.mutation(description="Record the offender's use of a vehicle. " + _FACTS)
     async def record_vehicle_use(self, info: Context, input: RecordVehicleUseInput) -> Offender:
-        values = _fields(input)
-        return await _commit(  # type: ignore[no-any-return]
-            info, lambda principal, today: writes.record_vehicle_use(principal, today, **values)
-        )
+        return await _command(info, writes.record_vehicle_use, input)  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Record a distinguishing mark. " + _FACTS)
     async def add_mark(self, info: Context, input: AddMarkInput) -> Offender:
-        values = _fields(input)
-        return await _commit(  # type: ignore[no-any-return]
-            info, lambda principal, today: writes.add_mark(principal, today, **values)
-        )
+        return await _command(info, writes.add_mark, input)  # type: ignore[no-any-return]
 
     @strawberry.mutation(
         description="Record graded intelligence about the offender. Needs ANALYST, "
         "OFFENDER_MANAGER or SUPERVISOR; otherwise as the other facts. " + _FACTS
     )
     async def add_intelligence(self, info: Context, input: AddIntelligenceInput) -> Offender:
-        values = _fields(input)
-        return await _commit(  # type: ignore[no-any-return]
-            info, lambda principal, today: writes.add_intelligence(principal, today, **values)
-        )
+        return await _command(info, writes.add_intelligence, input)  # type: ignore[no-any-return]
 
     @strawberry.mutation(
         description="Record a risk assessment; its level becomes the offender's current risk "
         "level unless a later assessment is on record. " + _FACTS
     )
     async def add_risk_assessment(self, info: Context, input: AddRiskAssessmentInput) -> Offender:
-        values = _fields(input)
-        return await _commit(  # type: ignore[no-any-return]
-            info, lambda principal, today: writes.add_risk_assessment(principal, today, **values)
-        )
+        return await _command(info, writes.add_risk_assessment, input)  # type: ignore[no-any-return]
 
     @strawberry.mutation(
         description="Share the offender with another agency from today, up to `ceiling` (at "

@@ -105,8 +105,41 @@ class Person(Node):
     gender: Gender
 
 
+@strawberry.type
+class PersonLinks:
+    """The link lists every person has (offenders add their own), declared once."""
+
+    @strawberry.field(description="Where the person lives or has lived.")
+    def addresses(
+        self,
+        as_of: AsOf = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+    ) -> AddressLinkConnection:
+        raise NotImplementedError  # never called: answered from the planned record
+
+    @strawberry.field(description="People the person is associated with.")
+    def associates(
+        self,
+        as_of: AsOf = None,
+        types: list[AssociationType] | None = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+    ) -> AssociateLinkConnection:
+        raise NotImplementedError
+
+    @strawberry.field(description="Vehicles the person keeps, drives or travels in.")
+    def vehicles(
+        self,
+        as_of: AsOf = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+    ) -> VehicleLinkConnection:
+        raise NotImplementedError
+
+
 @strawberry.type(description="A nominal on the register, within the principal's scope.")
-class Offender(Person):
+class Offender(Person, PersonLinks):
     pnc_id: str
     nominal_type: NominalType
     mappa_category: int
@@ -117,34 +150,6 @@ class Offender(Person):
     photos: list[Photo] = strawberry.field(
         description="Photographs of the offender, newest first; bytes at GET /photos/{id}."
     )
-
-    @strawberry.field(description="Where the offender lives or has lived.")
-    def addresses(
-        self,
-        as_of: AsOf = None,
-        first: First = DEFAULT_PAGE,
-        after: After = None,
-    ) -> AddressLinkConnection:
-        raise NotImplementedError  # never called: answered from the planned record
-
-    @strawberry.field(description="People the offender is associated with.")
-    def associates(
-        self,
-        as_of: AsOf = None,
-        types: list[AssociationType] | None = None,
-        first: First = DEFAULT_PAGE,
-        after: After = None,
-    ) -> AssociateLinkConnection:
-        raise NotImplementedError
-
-    @strawberry.field(description="Vehicles the offender keeps, drives or travels in.")
-    def vehicles(
-        self,
-        as_of: AsOf = None,
-        first: First = DEFAULT_PAGE,
-        after: After = None,
-    ) -> VehicleLinkConnection:
-        raise NotImplementedError
 
     @strawberry.field(description="Scars, tattoos and other distinguishing marks.")
     def marks(
@@ -175,34 +180,8 @@ class Offender(Person):
 
 
 @strawberry.type(description="A person linked to offenders who is not a nominal.")
-class Associate(Person):
-    @strawberry.field(description="Where the associate lives or has lived.")
-    def addresses(
-        self,
-        as_of: AsOf = None,
-        first: First = DEFAULT_PAGE,
-        after: After = None,
-    ) -> AddressLinkConnection:
-        raise NotImplementedError
-
-    @strawberry.field(description="People the associate is associated with.")
-    def associates(
-        self,
-        as_of: AsOf = None,
-        types: list[AssociationType] | None = None,
-        first: First = DEFAULT_PAGE,
-        after: After = None,
-    ) -> AssociateLinkConnection:
-        raise NotImplementedError
-
-    @strawberry.field(description="Vehicles the associate keeps, drives or travels in.")
-    def vehicles(
-        self,
-        as_of: AsOf = None,
-        first: First = DEFAULT_PAGE,
-        after: After = None,
-    ) -> VehicleLinkConnection:
-        raise NotImplementedError
+class Associate(Person, PersonLinks):
+    pass
 
 
 Nominal = Annotated[
