@@ -6,12 +6,14 @@ import asyncio
 import re
 import uuid
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from neo4j.exceptions import Neo4jError
-from strawberry.fastapi import GraphQLRouter
+from starlette.requests import Request
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
 
 from graph_api import cypher_files
 from graph_api.db import Database, DatabaseUnavailable
@@ -19,16 +21,44 @@ from graph_api.errors import ApiError, Unavailable
 from graph_api.http_guard import install_http_guard
 from graph_api.identity import AgencyRegistry, Principal, principal_from_header
 from graph_api.photos import photo_routes
-from graph_api.schema import build_schema
+from graph_api.schema import RegisterSchema, build_schema
 from graph_api.schema.context import RequestContext
 from graph_api.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Awaitable, Callable
+
+    from starlette.responses import Response
+    from starlette.websockets import WebSocket
 
 
 #: A client may name its request (for tracing) with a short, plain id; anything else is replaced.
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+class GraphQLEndpoint(GraphQL[RequestContext, None]):
+    """Strawberry's ASGI view on a plain Starlette route.
+
+    Strawberry's FastAPI router resolves its context through FastAPI's dependency injection on
+    every request; the plain view skips that machinery (measured: about 0.4 ms of CPU per
+    request) and is otherwise the same view.
+    """
+
+    def __init__(
+        self,
+        schema: RegisterSchema,
+        context: Callable[[Request], Awaitable[RequestContext]],
+        **options: Any,
+    ) -> None:
+        super().__init__(schema, **options)
+        self._context = context
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> RequestContext:
+        if not isinstance(request, Request):  # no WebSocket protocol is offered
+            raise TypeError("GraphQL over WebSocket is not served")
+        return await self._context(request)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -69,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return await agencies.check(principal)
 
     async def context(request: Request) -> RequestContext:
+        """The request's context: its Principal (or why it has none) and its request id."""
         try:
             principal: Principal | ApiError = await identify(request)
         except ApiError as error:
@@ -77,21 +108,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             principal = Unavailable("the database is unavailable; try again shortly")
         supplied_id = request.headers.get("x-request-id", "")
         return RequestContext(
+            request=request,
             database=database,
             settings=settings,
             request_id=supplied_id if _REQUEST_ID.fullmatch(supplied_id) else uuid.uuid4().hex,
             principal_or_error=principal,
         )
 
-    graphql = GraphQLRouter(
+    graphql = GraphQLEndpoint(
         build_schema(settings),
-        context_getter=context,
+        context,
         graphql_ide="graphiql" if settings.graph_api_dev_mode else None,
         allow_queries_via_get=False,
         # No subscriptions: no WebSocket protocol is offered, so no socket can skip identity.
         subscription_protocols=(),
     )
-    app.include_router(graphql, prefix="/graphql")
+    app.router.routes.append(Route("/graphql", graphql, methods=["GET", "POST"]))
     app.include_router(photo_routes(settings, database, identify))
 
     @app.get("/healthz")

@@ -15,6 +15,7 @@ from graph_api.errors import Unauthenticated, Unavailable
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
+    from pathlib import Path
 
     from graph_api.settings import Settings
 
@@ -49,6 +50,12 @@ def jwt_secret(settings: Settings) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(48) + "\n")
         path.chmod(0o600)
+    return _secret_file(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _secret_file(path: Path, modified_ns: int) -> str:
+    """The secret in `path` as of its modification time (read once, not on every request)."""
     return path.read_text().strip()
 
 

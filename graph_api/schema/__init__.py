@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import strawberry
-from strawberry.extensions import DisableIntrospection, ValidationCache
+from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 
 from graph_api.schema.audit_trail import AuditTrail
+from graph_api.schema.completion import PlannedExecutor
 from graph_api.schema.document_cache import DocumentCache
 from graph_api.schema.error_codes import ErrorCodes
 from graph_api.schema.limits import limit_extensions
@@ -55,7 +56,6 @@ def build_schema(settings: Settings | None = None) -> RegisterSchema:
         # Parsing and validating a document cost as much as the database answering it, and
         # depend only on its text and the fixed limits: repeated documents reuse both.
         DocumentCache,
-        lambda: ValidationCache(maxsize=512),
     ]
     if not settings.graph_api_audit_enabled:  # benchmarks only: measures what auditing costs
         extensions.remove(AuditTrail)
@@ -67,6 +67,7 @@ def build_schema(settings: Settings | None = None) -> RegisterSchema:
         types=[Offender, Associate, Address, Vehicle, Mark, RestrictedNominal],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not development),
+        execution_context_class=PlannedExecutor,
     )
     answer_from_plans(schema._schema, roots={"Query", "Mutation"})
     return schema

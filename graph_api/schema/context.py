@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-
-from strawberry.fastapi import BaseContext
+from typing import TYPE_CHECKING
 
 from graph_api.audit import Disclosure
-from graph_api.db import Database
 from graph_api.errors import ApiError, BadUserInput
-from graph_api.identity import Principal
-from graph_api.settings import Settings
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
+    from graph_api.db import Database
+    from graph_api.identity import Principal
+    from graph_api.settings import Settings
 
 
 @dataclass
-class RequestContext(BaseContext):
+class RequestContext:
     """Per-request context; the Principal is checked only where a field needs it."""
 
+    #: The HTTP request (its headers: the Idempotency-Key of a mutation).
+    request: Request
     database: Database
     settings: Settings
     request_id: str
@@ -29,9 +34,6 @@ class RequestContext(BaseContext):
     #: Root fields of one request run their statements one at a time, so one request cannot
     #: take over the database, and repeated root fields of one shape are planned only once.
     statement_slot: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(1))
-
-    def __post_init__(self) -> None:
-        super().__init__()
 
     def principal(self) -> Principal:
         """The authenticated Principal, or the authentication error for this request."""

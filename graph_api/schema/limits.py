@@ -20,6 +20,7 @@ Example: `offender { addresses { edges { address { residents { totalCount } } } 
 from __future__ import annotations
 
 import copy
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, cast
 
 from graphql import (
@@ -208,7 +209,7 @@ class CostLimit(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         if context.graphql_document is not None:
-            cost = operation_cost(
+            cost = _costs.cost(
                 context.schema._schema,
                 context.graphql_document,
                 context.operation_name,
@@ -235,12 +236,68 @@ def operation_cost(
     `variables` are the request's, uncoerced; only page sizes are read from them. For example
     `{ me { userId } agencies { code } }` costs 2, one for each root field.
     """
+    return _estimate(schema, document, operation_name, variables)[0]
+
+
+class _CostCache:
+    """Costs of documents already estimated, per the values of the variables they read.
+
+    A cost depends on the document and on the variables given as page sizes only, so a
+    document sent again with other ids costs nothing to estimate. Keyed by the identity of the
+    parsed document (`DocumentCache` hands out one object per text); each entry holds its
+    document, so that identity is not reused while the entry lives.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[
+            tuple[int, str | None], tuple[DocumentNode, tuple[str, ...], dict[str, int]]
+        ] = OrderedDict()
+
+    def cost(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+    ) -> int:
+        given = variables or {}
+        key = (id(document), operation_name)
+        entry = self.entries.get(key)
+        if entry is not None and entry[0] is document:
+            cost = entry[2].get(_values(given, entry[1]))
+            if cost is not None:
+                return cost
+        cost, read = _estimate(schema, document, operation_name, given)
+        if entry is None or entry[0] is not document:
+            entry = self.entries[key] = (document, read, {})
+            if len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        if len(entry[2]) < self.size:
+            entry[2][_values(given, read)] = cost
+        return cost
+
+
+def _values(variables: Mapping[str, Any], names: tuple[str, ...]) -> str:
+    return repr(tuple(variables.get(name) for name in names))
+
+
+_costs = _CostCache(512)
+
+
+def _estimate(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+) -> tuple[int, tuple[str, ...]]:
+    """The cost, and the names of the variables it read (in order)."""
     operation = get_operation_ast(document, operation_name)
     if operation is None:
-        return 0
+        return 0, ()
     root = schema.get_root_type(operation.operation)
     if root is None:
-        return 0
+        return 0, ()
     defaults = {
         definition.variable.name.value: definition.default_value
         for definition in operation.variable_definitions or ()
@@ -251,10 +308,11 @@ def operation_cost(
         if isinstance(definition, FragmentDefinitionNode)
     }
     estimate = _CostEstimate(schema, fragments, dict(variables or {}), defaults)
-    return sum(
+    cost = sum(
         max(1, estimate.field(root, node, in_page=False))
         for node in estimate.fields(root, operation.selection_set, frozenset())
     )
+    return cost, tuple(sorted(estimate.read))
 
 
 class _CostEstimate:
@@ -269,6 +327,7 @@ class _CostEstimate:
         self.fragments = fragments
         self.variables = variables
         self.defaults = defaults
+        self.read: set[str] = set()  # variables read as page sizes
 
     def field(self, parent: GraphQLObjectType, node: FieldNode, *, in_page: bool) -> int:
         """The cost of one field; `in_page` when its parent already multiplied it by a page."""
@@ -336,6 +395,7 @@ class _CostEstimate:
             value = argument.value
             if isinstance(value, VariableNode):
                 name = value.name.value
+                self.read.add(name)
                 default = self.defaults.get(name)
                 given = self.variables.get(
                     name, int(default.value) if isinstance(default, IntValueNode) else None
