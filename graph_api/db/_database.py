@@ -164,7 +164,9 @@ class Database:
                 result = await session.run(
                     Query(cypher, timeout=self.timeout), dict(parameters or {})
                 )
-                return await result.data()
+                # Plain dicts of the values as they arrive: statements return maps and lists,
+                # so the driver's deep copy (`Record.data`) would only rebuild them.
+                return [dict(record) async for record in result]
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as error:
             raise DatabaseUnavailable(describe_failure(error, self.target)) from error
         except neo4j_errors.ClientError as error:

@@ -7,6 +7,7 @@ the planner never looks at the GraphQL document itself.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,13 @@ from graph_api.errors import LimitExceeded
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from graphql import GraphQLNamedType, GraphQLResolveInfo, GraphQLSchema, SelectionSetNode
+    from graphql import (
+        GraphQLNamedType,
+        GraphQLResolveInfo,
+        GraphQLSchema,
+        OperationDefinitionNode,
+        SelectionSetNode,
+    )
 
 #: A hard stop on nesting, whatever the configured depth limit: the planner recurses per level.
 MAX_NESTING = 15
@@ -57,26 +64,94 @@ def root_selection(info: GraphQLResolveInfo[Any]) -> Selected:
     variables = info.variable_values
     if isinstance(variables, dict):  # Strawberry hands resolvers the coerced dict only
         variables = VariableValues({}, variables)
-    walker = _Walker(info.schema, info.fragments, variables)
+    walker = _Walker(info.schema, info.fragments, variables, _groupings.of(info.operation))
     parent = info.parent_type
     field_def = parent.fields[info.field_name]
     return walker.selected(info.field_name, info.path.key, field_def, list(info.field_nodes), 0)
 
 
+#: How the sub-fields of some field nodes group per concrete type: (type, response key ->
+#: field nodes) for each concrete type.
+Grouping = tuple[tuple[GraphQLObjectType, dict[str, list[FieldNode]]], ...]
+
+
+class _Groupings:
+    """Groupings already worked out, per operation, for operations without directives.
+
+    Without @skip/@include, how the fields of a document group depends on the document alone,
+    not on the variables: a document sent again with other ids reuses them. Keyed by the
+    identity of the operation node (`DocumentCache` hands out one parsed document per text);
+    each entry holds its operation, so that identity is not reused while the entry lives.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[int, tuple[OperationDefinitionNode, dict[Any, Grouping]]] = (
+            OrderedDict()
+        )
+
+    def of(self, operation: OperationDefinitionNode) -> dict[Any, Grouping] | None:
+        """The groupings of `operation`, or None when its groupings may depend on variables."""
+        entry = self.entries.get(id(operation))
+        if entry is None or entry[0] is not operation:
+            if _has_directives(operation):
+                return None
+            entry = self.entries[id(operation)] = (operation, {})
+            if len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return entry[1]
+
+
+_groupings = _Groupings(512)
+
+
+def _has_directives(operation: OperationDefinitionNode) -> bool:
+    # Fragments are reached through the operation, but a document may define directives on
+    # them: a directive anywhere in the source makes the whole operation uncached.
+    source = operation.loc.source.body if operation.loc else "@"
+    return "@" in source
+
+
 class _Walker:
-    def __init__(self, schema: GraphQLSchema, fragments: Any, variables: VariableValues) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Any,
+        variables: VariableValues,
+        groupings: dict[Any, Grouping] | None,
+    ) -> None:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
+        self.groupings = groupings
 
     def selected(
         self, name: str, key: Any, field_def: Any, nodes: list[FieldNode], depth: int
     ) -> Selected:
         if depth > MAX_NESTING:
             raise LimitExceeded(f"the query nests deeper than {MAX_NESTING} levels")
-        args = get_argument_values(field_def, nodes[0], self.variables)
+        args = get_argument_values(field_def, nodes[0], self.variables) if field_def.args else {}
         named: GraphQLNamedType = get_named_type(field_def.type)
         by_type: dict[str, tuple[Selected, ...]] = {}
+        for runtime, grouped in self._grouping(named, nodes):
+            by_type[runtime.name] = tuple(
+                self.selected(
+                    group[0].name.value,
+                    response_key,
+                    runtime.fields[group[0].name.value],
+                    group,
+                    depth + 1,
+                )
+                for response_key, group in grouped.items()
+                if group[0].name.value != "__typename"  # answered by GraphQL itself
+            )
+        return Selected(name, str(key), args, named.name, by_type)
+
+    def _grouping(self, named: GraphQLNamedType, nodes: list[FieldNode]) -> Grouping:
+        key = (named.name, *map(id, nodes))
+        if self.groupings is not None and key in self.groupings:
+            return self.groupings[key]
+        grouping: Grouping = ()
         if any(node.selection_set for node in nodes):
             runtime_types: Iterable[GraphQLObjectType] = (
                 self.schema.get_possible_types(named) if is_abstract_type(named) else [named]  # type: ignore[list-item]
@@ -86,18 +161,10 @@ class _Walker:
                 for node in nodes:
                     if node.selection_set:
                         self._collect(runtime, node.selection_set, grouped, set())
-                by_type[runtime.name] = tuple(
-                    self.selected(
-                        group[0].name.value,
-                        response_key,
-                        runtime.fields[group[0].name.value],
-                        group,
-                        depth + 1,
-                    )
-                    for response_key, group in grouped.items()
-                    if group[0].name.value != "__typename"  # answered by GraphQL itself
-                )
-        return Selected(name, str(key), args, named.name, by_type)
+                grouping += ((runtime, grouped),)
+        if self.groupings is not None:
+            self.groupings[key] = grouping
+        return grouping
 
     def _collect(
         self,

@@ -85,7 +85,10 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
                 raise _NotPlain
             return [self._value(kind.of_type, details, item) for item in value]
         if is_leaf_type(kind):
-            coerced = kind.coerce_output_value(value)
+            try:
+                coerced = kind.coerce_output_value(value)
+            except Exception:  # graphql-core reports it, at the field's own path
+                raise _NotPlain from None
             if coerced is None or coerced is Undefined:
                 raise _NotPlain
             return coerced
