@@ -18,6 +18,8 @@ from graphql import (
     GraphQLObjectType,
     GraphQLSkipDirective,
     InlineFragmentNode,
+    Node,
+    VariableNode,
     get_named_type,
     is_abstract_type,
 )
@@ -64,7 +66,7 @@ def root_selection(info: GraphQLResolveInfo[Any]) -> Selected:
     variables = info.variable_values
     if isinstance(variables, dict):  # Strawberry hands resolvers the coerced dict only
         variables = VariableValues({}, variables)
-    walker = _Walker(info.schema, info.fragments, variables, _groupings.of(info.operation))
+    walker = _Walker(info.schema, info.fragments, variables, _memos.of(info.operation))
     parent = info.parent_type
     field_def = parent.fields[info.field_name]
     return walker.selected(info.field_name, info.path.key, field_def, list(info.field_nodes), 0)
@@ -74,24 +76,28 @@ def root_selection(info: GraphQLResolveInfo[Any]) -> Selected:
 #: field nodes) for each concrete type.
 Grouping = tuple[tuple[GraphQLObjectType, dict[str, list[FieldNode]]], ...]
 
+#: Entries one operation's memo keeps at most (groupings, and walks per variable values).
+MEMO_ENTRIES = 2_048
 
-class _Groupings:
-    """Groupings already worked out, per operation, for operations without directives.
+
+class _Memos:
+    """What the walker worked out, per operation, for operations without directives.
 
     Without @skip/@include, how the fields of a document group depends on the document alone,
-    not on the variables: a document sent again with other ids reuses them. Keyed by the
-    identity of the operation node (`DocumentCache` hands out one parsed document per text);
-    each entry holds its operation, so that identity is not reused while the entry lives.
+    and what lies below a root field on the document and the variables used there: a document
+    sent again with another id reuses both. Keyed by the identity of the operation node
+    (`DocumentCache` hands out one parsed document per text); each entry holds its operation,
+    so that identity is not reused while the entry lives.
     """
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.entries: OrderedDict[int, tuple[OperationDefinitionNode, dict[Any, Grouping]]] = (
+        self.entries: OrderedDict[int, tuple[OperationDefinitionNode, dict[Any, Any]]] = (
             OrderedDict()
         )
 
-    def of(self, operation: OperationDefinitionNode) -> dict[Any, Grouping] | None:
-        """The groupings of `operation`, or None when its groupings may depend on variables."""
+    def of(self, operation: OperationDefinitionNode) -> dict[Any, Any] | None:
+        """The memo of `operation`, or None when its walk may depend on directives."""
         entry = self.entries.get(id(operation))
         if entry is None or entry[0] is not operation:
             if _has_directives(operation):
@@ -102,7 +108,31 @@ class _Groupings:
         return entry[1]
 
 
-_groupings = _Groupings(512)
+_memos = _Memos(512)
+
+
+def _variables_in(nodes: list[FieldNode], fragments: Any) -> set[str]:
+    """Names of the variables used anywhere below `nodes` (fragments included)."""
+    found: set[str] = set()
+    seen: set[str] = set()
+    stack: list[Any] = [node.selection_set for node in nodes if node.selection_set]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, VariableNode):
+            found.add(item.name.value)
+        elif isinstance(item, FragmentSpreadNode):
+            name = item.name.value
+            if name not in seen and name in fragments:
+                seen.add(name)
+                stack.append(fragments[name])
+        if isinstance(item, Node):
+            for attribute in item.keys:
+                value = getattr(item, attribute, None)
+                if isinstance(value, Node):
+                    stack.append(value)
+                elif isinstance(value, list | tuple):
+                    stack.extend(value)
+    return found
 
 
 def _has_directives(operation: OperationDefinitionNode) -> bool:
@@ -118,12 +148,12 @@ class _Walker:
         schema: GraphQLSchema,
         fragments: Any,
         variables: VariableValues,
-        groupings: dict[Any, Grouping] | None,
+        memo: dict[Any, Any] | None,
     ) -> None:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
-        self.groupings = groupings
+        self.memo = memo
 
     def selected(
         self, name: str, key: Any, field_def: Any, nodes: list[FieldNode], depth: int
@@ -132,6 +162,33 @@ class _Walker:
             raise LimitExceeded(f"the query nests deeper than {MAX_NESTING} levels")
         args = get_argument_values(field_def, nodes[0], self.variables) if field_def.args else {}
         named: GraphQLNamedType = get_named_type(field_def.type)
+        if depth == 0 and self.memo is not None:
+            by_type = self._below_root(named, nodes, self.memo)
+        else:
+            by_type = self._below(named, nodes, depth)
+        return Selected(name, str(key), args, named.name, by_type)
+
+    def _below_root(
+        self, named: GraphQLNamedType, nodes: list[FieldNode], memo: dict[Any, Any]
+    ) -> dict[str, tuple[Selected, ...]]:
+        """The sub-fields of a root field, walked once per document and values of the variables
+        they use: a root field asked again for another id reuses everything below it."""
+        nodes_key = tuple(map(id, nodes))
+        uses = memo.get(("uses", nodes_key))
+        if uses is None:
+            uses = memo["uses", nodes_key] = tuple(sorted(_variables_in(nodes, self.fragments)))
+        coerced = self.variables.coerced
+        key = ("below", nodes_key, repr([coerced.get(name) for name in uses]))
+        below = memo.get(key)
+        if below is None:
+            below = self._below(named, nodes, 0)
+            if len(memo) < MEMO_ENTRIES:
+                memo[key] = below
+        return below
+
+    def _below(
+        self, named: GraphQLNamedType, nodes: list[FieldNode], depth: int
+    ) -> dict[str, tuple[Selected, ...]]:
         by_type: dict[str, tuple[Selected, ...]] = {}
         for runtime, grouped in self._grouping(named, nodes):
             by_type[runtime.name] = tuple(
@@ -145,12 +202,12 @@ class _Walker:
                 for response_key, group in grouped.items()
                 if group[0].name.value != "__typename"  # answered by GraphQL itself
             )
-        return Selected(name, str(key), args, named.name, by_type)
+        return by_type
 
     def _grouping(self, named: GraphQLNamedType, nodes: list[FieldNode]) -> Grouping:
         key = (named.name, *map(id, nodes))
-        if self.groupings is not None and key in self.groupings:
-            return self.groupings[key]
+        if self.memo is not None and key in self.memo:
+            return self.memo[key]  # type: ignore[no-any-return]
         grouping: Grouping = ()
         if any(node.selection_set for node in nodes):
             runtime_types: Iterable[GraphQLObjectType] = (
@@ -162,8 +219,8 @@ class _Walker:
                     if node.selection_set:
                         self._collect(runtime, node.selection_set, grouped, set())
                 grouping += ((runtime, grouped),)
-        if self.groupings is not None:
-            self.groupings[key] = grouping
+        if self.memo is not None and len(self.memo) < MEMO_ENTRIES:
+            self.memo[key] = grouping
         return grouping
 
     def _collect(

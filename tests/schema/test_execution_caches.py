@@ -53,6 +53,27 @@ async def test_one_document_other_ids(
     assert answers[0] == answers[2]
 
 
+NESTED_PAGE = """
+query($id: ID!, $n: Int!) { offender(id: $id) { id addresses(first: $n) { edges { from } } } }
+"""
+
+
+async def test_variables_below_the_root_follow_each_request(
+    graphql: Callable[..., Any], mint: Callable[..., str], driver: neo4j.Driver
+) -> None:
+    records, _, _ = driver.execute_query(
+        "MATCH (o:Offender)-[:RESIDES_AT]->(a:Address) WITH o, count(a) AS addresses "
+        "WHERE addresses >= 2 RETURN o.id AS id, o.managingAgency AS agency ORDER BY id LIMIT 1"
+    )
+    offender = records[0]
+    token = mint(offender["agency"])
+    sizes = []
+    for n in (1, 2, 1):
+        body = await graphql(NESTED_PAGE, {"id": offender["id"], "n": n}, token=token)
+        sizes.append(len(body["data"]["offender"]["addresses"]["edges"]))
+    assert sizes == [1, 2, 1]
+
+
 WITH_DIRECTIVES = """
 query($id: ID!, $withAddresses: Boolean!) { offender(id: $id) {
   id
