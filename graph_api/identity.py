@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,8 @@ ALGORITHM = "HS256"
 #: How long fetched JWKS keys are trusted before they are fetched again (an unknown `kid`
 #: always triggers a fetch, so rotated keys are picked up at once).
 JWKS_LIFESPAN_SECONDS = 300
+#: How long a verified token is trusted before its signature is checked again.
+VERIFIED_TOKEN_SECONDS = 30
 #: Unknown `kid`s refetch the key set at most this often, so forged kids cannot flood the IdP.
 JWKS_REFRESH_COOLDOWN_SECONDS = 2.0
 
@@ -110,14 +113,60 @@ def _verification_key(settings: Settings, token: str) -> tuple[Any, list[str]]:
     return jwt_secret(settings), [ALGORITHM]
 
 
+class _VerifiedTokens:
+    """Claims of tokens verified in the last VERIFIED_TOKEN_SECONDS, by token and verifier.
+
+    A client sends the same token with every request; checking its signature each time cost
+    about 5% of the API's CPU. Expiry is still checked on every use, and a token is verified
+    afresh after a short while, so a key withdrawn from the JWKS stops its tokens soon.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple[str, ...], tuple[dict[str, Any], float]] = OrderedDict()
+
+    def get(self, key: tuple[str, ...]) -> dict[str, Any] | None:
+        entry = self.entries.get(key)
+        if entry is None or time.monotonic() - entry[1] > VERIFIED_TOKEN_SECONDS:
+            return None
+        return entry[0]
+
+    def put(self, key: tuple[str, ...], claims: dict[str, Any]) -> None:
+        self.entries[key] = (claims, time.monotonic())
+        if len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+
+_verified = _VerifiedTokens(4_096)
+
+
 def principal_from_token(settings: Settings, token: str, purpose_header: str | None) -> Principal:
     """Verify the token (signature, issuer, audience, expiry) and read the Principal from it.
 
     Blocking when a JWKS must be fetched: call it from a worker thread in async code.
     """
+    verifier = settings.graph_api_jwks_url or jwt_secret(settings)
+    cache_key = (token, verifier, settings.graph_api_jwt_audience, settings.graph_api_jwt_issuer)
+    claims = _verified.get(cache_key)
+    if claims is None:
+        claims = _verified_claims(settings, token)
+        _verified.put(cache_key, claims)
+    elif not isinstance(claims.get("exp"), int | float) or claims["exp"] <= time.time():
+        raise Unauthenticated("the token has expired; obtain a new one")
+    try:
+        roles = frozenset(Role(role) for role in claims.get("roles", []))
+        clearance = Classification(claims["clearance"])
+        agency = str(claims["agency"])
+    except (KeyError, ValueError, TypeError):
+        raise Unauthenticated("the token lacks a valid agency, roles or clearance claim") from None
+    purpose = (purpose_header or claims.get("purpose") or "").strip() or None
+    return Principal(str(claims["sub"]), agency, roles, clearance, purpose)
+
+
+def _verified_claims(settings: Settings, token: str) -> dict[str, Any]:
     key, algorithms = _verification_key(settings, token)
     try:
-        claims = jwt.decode(
+        claims: dict[str, Any] = jwt.decode(
             token,
             key,
             algorithms=algorithms,
@@ -129,14 +178,7 @@ def principal_from_token(settings: Settings, token: str, purpose_header: str | N
         raise Unauthenticated("the token has expired; obtain a new one") from None
     except jwt.InvalidTokenError:
         raise Unauthenticated("the token is not valid (signature, issuer or audience)") from None
-    try:
-        roles = frozenset(Role(role) for role in claims.get("roles", []))
-        clearance = Classification(claims["clearance"])
-        agency = str(claims["agency"])
-    except (KeyError, ValueError, TypeError):
-        raise Unauthenticated("the token lacks a valid agency, roles or clearance claim") from None
-    purpose = (purpose_header or claims.get("purpose") or "").strip() or None
-    return Principal(str(claims["sub"]), agency, roles, clearance, purpose)
+    return claims
 
 
 def principal_from_header(

@@ -77,6 +77,18 @@ async def test_expired_token_says_so(graphql: Callable[..., Any], mint: Callable
     assert "expired" in body["errors"][0]["message"]
 
 
+async def test_a_token_that_expires_after_use_is_refused(
+    graphql: Callable[..., Any], mint: Callable[..., str]
+) -> None:
+    """Verified tokens are remembered for a while; their expiry is still checked every time."""
+    token = mint("MET", ttl_seconds=2)
+    assert "errors" not in await graphql(ME, token=token)
+    time.sleep(2.1)
+    body = await graphql(ME, token=token)
+    assert code_of(body) == "UNAUTHENTICATED"
+    assert "expired" in body["errors"][0]["message"]
+
+
 async def test_purpose_header_is_recorded(
     graphql: Callable[..., Any], mint: Callable[..., str]
 ) -> None:
