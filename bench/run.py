@@ -569,7 +569,8 @@ def _describe(
         f"clearance {principal.clearance.value}",
         "load": f"closed loop, {load}; targets alternate in {options.rounds} rounds",
         "api": "`graph-api serve` (uvicorn, 1 worker, production mode, access log to a file), "
-        "over HTTP/1.1 keep-alive from httpx; api = audit on, api-noaudit = audit off",
+        "over HTTP/1.1 keep-alive from the lean client (bench/http_client.py); "
+        "api = audit on, api-noaudit = audit off",
     }
     if "peer" in options.targets:
         meta["peer"] = _peer_versions()

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import httpx
 from neo4j import Query, RoutingControl
 
+from bench.http_client import HttpFailure, JsonPoster, LeanClient
 from bench.workload import principal_parameters
 
 if TYPE_CHECKING:
@@ -90,30 +91,38 @@ class RawCypherTarget:
         await self.driver.close()
 
 
+async def post_graphql(
+    http: JsonPoster, document: str, variables: dict[str, Any], token: str
+) -> dict[str, Any]:
+    """POST a GraphQL request and return its `data`; TargetError for anything else."""
+    try:
+        status, body = await http.post_json(
+            "/graphql",
+            {"query": document, "variables": variables},
+            {"Authorization": f"Bearer {token}"},
+        )
+    except HttpFailure as error:
+        raise TargetError(str(error)) from error
+    if status != 200:
+        raise TargetError(f"HTTP {status}: {str(body)[:300]}")
+    if not isinstance(body, dict) or body.get("errors") or not isinstance(body.get("data"), dict):
+        raise TargetError(f"GraphQL errors: {str(body)[:300]}")
+    data: dict[str, Any] = body["data"]
+    return data
+
+
 @dataclass
 class ApiTarget:
     """Our GraphQL API: POST /graphql with the principal's bearer token."""
 
     name: str
-    http: httpx.AsyncClient
+    http: JsonPoster
     token: str
     server: ApiServer | None = None
 
     async def answer(self, query: BenchQuery, request: Request) -> Any:
-        try:
-            response = await self.http.post(
-                "/graphql",
-                json={"query": query.document, "variables": request.variables},
-                headers={"Authorization": f"Bearer {self.token}"},
-            )
-        except httpx.HTTPError as error:
-            raise TargetError(f"{type(error).__name__}: {error}") from error
-        if response.status_code != 200:
-            raise TargetError(f"HTTP {response.status_code}: {response.text[:300]}")
-        body = response.json()
-        if body.get("errors"):
-            raise TargetError(f"GraphQL errors: {str(body['errors'])[:300]}")
-        return body["data"][query.root_field]
+        data = await post_graphql(self.http, query.document, request.variables, self.token)
+        return data[query.root_field]
 
     async def close(self) -> None:
         await self.http.aclose()
@@ -193,9 +202,7 @@ class ApiServer:
 async def start_api_target(name: str, server: ApiServer, token: str, concurrency: int) -> ApiTarget:
     """Start `server` and return a target posting to it over keep-alive connections."""
     await server.start()
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    http = httpx.AsyncClient(base_url=server.base_url, limits=limits, timeout=60.0)
-    return ApiTarget(name, http, token, server)
+    return ApiTarget(name, LeanClient(server.base_url, concurrency), token, server)
 
 
 # --- the peer: the Neo4j GraphQL Library (bench/peer/) ---------------------------------------
@@ -294,7 +301,7 @@ def flatten_network(offenders: list[dict[str, Any]]) -> dict[str, list[dict[str,
 class PeerTarget:
     """The Neo4j GraphQL Library peer: its own document per query, POST /graphql, our token."""
 
-    http: httpx.AsyncClient
+    http: JsonPoster
     token: str
     server: PeerServer | None = None
     name: str = "peer"
@@ -320,20 +327,8 @@ class PeerTarget:
         entry = self.manifest.get(query.name)
         if entry is None or entry.document is None:
             raise TargetError(f"the peer cannot express {query.name}")
-        try:
-            response = await self.http.post(
-                "/graphql",
-                json={"query": entry.document, "variables": peer_variables(query, request)},
-                headers={"Authorization": f"Bearer {self.token}"},
-            )
-        except httpx.HTTPError as error:
-            raise TargetError(f"{type(error).__name__}: {error}") from error
-        if response.status_code != 200:
-            raise TargetError(f"HTTP {response.status_code}: {response.text[:300]}")
-        body = response.json()
-        if body.get("errors"):
-            raise TargetError(f"GraphQL errors: {str(body['errors'])[:300]}")
-        data = body["data"]
+        variables = peer_variables(query, request)
+        data = await post_graphql(self.http, entry.document, variables, self.token)
         if query.name == "network_depth2":  # the client's share of the work: tree -> graph
             return flatten_network(data["offenders"])
         (root,) = data.values()
@@ -444,9 +439,7 @@ class PeerServer:
 async def start_peer_target(server: PeerServer, token: str, concurrency: int) -> PeerTarget:
     """Start `server` and return a target posting to it over keep-alive connections."""
     await server.start()
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    http = httpx.AsyncClient(base_url=server.base_url, limits=limits, timeout=60.0)
-    return PeerTarget(http, token, server)
+    return PeerTarget(LeanClient(server.base_url, concurrency), token, server)
 
 
 def peer_environment(settings: Settings, *, skip_apoc_check: bool = False) -> dict[str, str]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from neo4j import AsyncGraphDatabase
 
+from bench.http_client import HttpxPoster
 from bench.queries import QUERIES
 from bench.run import smoke
 from bench.targets import (
@@ -68,7 +69,7 @@ async def test_raw_cypher_and_api_answer_every_query_alike(
     principal = workload.principal
     raw = _raw(settings, database, principal)
     token = mint(principal.agency, roles=tuple(principal.roles), clearance=principal.clearance)
-    api = ApiTarget("api", client, token)  # the session's in-process client: not closed here
+    api = ApiTarget("api", HttpxPoster(client), token)  # the session's client: not closed here
     try:
         found = await smoke([raw, api], QUERIES, workload)
     finally:
@@ -104,7 +105,7 @@ async def test_the_peer_answers_every_query_it_can_express_like_the_api(
     principal = workload.principal
     raw = _raw(settings, database, principal)
     token = mint(principal.agency, roles=tuple(principal.roles), clearance=principal.clearance)
-    api = ApiTarget("api", client, token)
+    api = ApiTarget("api", HttpxPoster(client), token)
     server = PeerServer(peer_environment(settings, skip_apoc_check=True), tmp_path / "peer.log")
     peer = await start_peer_target(server, token, concurrency=4)
     try:
