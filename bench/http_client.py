@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     import httpx
 
 
+Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
+
 class HttpFailure(Exception):
     """The request could not be sent or its answer could not be read."""
 
@@ -42,7 +45,7 @@ class LeanClient:
         self.host = parts.hostname
         self.port = parts.port or 80
         self.timeout = timeout
-        self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self._idle: list[Connection] = []
         self._slots = asyncio.Semaphore(connections)
         self._host_header = f"{self.host}:{self.port}"
 
@@ -54,16 +57,11 @@ class LeanClient:
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n{head}\r\n"
         ).encode() + body
         async with self._slots:
-            connection = self._idle.pop() if self._idle else None
             try:
-                if connection is None:
-                    connection = await asyncio.open_connection(self.host, self.port)
-                status, answer, keep = await asyncio.wait_for(
-                    self._exchange(connection, request), self.timeout
+                status, answer, connection, keep = await asyncio.wait_for(
+                    self._send(request), self.timeout
                 )
-            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as e:
-                if connection is not None:
-                    connection[1].close()
+            except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError) as e:
                 raise HttpFailure(f"{type(e).__name__}: {e}") from e
             if keep:
                 self._idle.append(connection)
@@ -74,10 +72,37 @@ class LeanClient:
         except ValueError:
             return status, answer.decode(errors="replace")
 
+    async def _send(self, request: bytes) -> tuple[int, bytes, Connection, bool]:
+        """Send on an idle connection, or a new one. Servers close idle keep-alive connections
+        (uvicorn and Node after 5 s, while other targets take their turn): a reused connection
+        found closed before any answer arrived is dropped and the request sent on a new one, as
+        HTTP clients do."""
+        while self._idle:
+            connection = self._idle.pop()
+            if connection[0].at_eof():
+                connection[1].close()
+                continue
+            try:
+                status, answer, keep = await self._exchange(connection, request)
+            except (ConnectionError, asyncio.IncompleteReadError) as error:
+                connection[1].close()
+                if isinstance(error, asyncio.IncompleteReadError) and error.partial:
+                    raise  # the server answered in part: not a stale connection
+                continue
+            except BaseException:
+                connection[1].close()
+                raise
+            return status, answer, connection, keep
+        connection = await asyncio.open_connection(self.host, self.port)
+        try:
+            status, answer, keep = await self._exchange(connection, request)
+        except BaseException:
+            connection[1].close()
+            raise
+        return status, answer, connection, keep
+
     @staticmethod
-    async def _exchange(
-        connection: tuple[asyncio.StreamReader, asyncio.StreamWriter], request: bytes
-    ) -> tuple[int, bytes, bool]:
+    async def _exchange(connection: Connection, request: bytes) -> tuple[int, bytes, bool]:
         reader, writer = connection
         writer.write(request)
         status_line = await reader.readuntil(b"\r\n")
