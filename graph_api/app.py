@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 import uuid
 from contextlib import asynccontextmanager
@@ -68,6 +69,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # What exists now (modules, the schema, the driver) lives as long as the process:
+        # frozen, the collector's full passes skip it. Unfrozen, each full pass walked some
+        # 110,000 objects for 60-80 ms, the p99 of every request in flight meanwhile.
+        gc.collect()
+        gc.freeze()
         yield
         await database.close()
 
