@@ -34,6 +34,8 @@ from bench.http_client import HttpFailure, JsonPoster, LeanClient
 from bench.workload import principal_parameters
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     import neo4j
 
     from bench.queries import BenchQuery, Request
@@ -141,12 +143,10 @@ def free_port() -> int:
 
 
 @dataclass
-class ApiServer:
-    """`graph-api serve` as a child process on a free loopback port, in production mode.
+class ChildServer:
+    """A server the benchmark runs as a child process on a free loopback port.
 
-    `environment` overrides the inherited environment (the `bench` instance, audit on or off).
-    Its output goes to `log_path`, so uvicorn's access log costs what it costs in production
-    but does not flood the terminal.
+    `environment` overrides the inherited environment; the child's output goes to `log_path`.
     """
 
     environment: dict[str, str]
@@ -158,34 +158,40 @@ class ApiServer:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    async def start(self, timeout: float = 60.0) -> None:
-        """Start the server and wait until /readyz says the database answers."""
-        script = Path(sys.executable).with_name("graph-api")  # the venv's console script
-        command = [str(script)] if script.exists() else [sys.executable, "-c", _SERVE_MAIN]
-        command += ["serve", "--host", "127.0.0.1", "--port", str(self.port)]
-        env = {**os.environ, "GRAPH_API_DEV_MODE": "false", **self.environment}
+    def _launch(self, command: list[str], env: dict[str, str], cwd: Path | None = None) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and CLI
-                command, env=env, stdout=log, stderr=subprocess.STDOUT
+            self.process = subprocess.Popen(  # noqa: S603 - our own interpreter, CLI or script
+                command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT
             )
+
+    async def _await_ready(
+        self,
+        name: str,
+        ready: Callable[[httpx.AsyncClient], Awaitable[bool]],
+        timeout: float,
+        exit_hint: Callable[[int], str] | None = None,
+    ) -> None:
+        """Poll `ready` until it says yes; TargetError if the child exits or time runs out."""
+        assert self.process is not None
         deadline = time.monotonic() + timeout
         async with httpx.AsyncClient(base_url=self.base_url) as probe:
             while time.monotonic() < deadline:
-                if self.process.poll() is not None:
+                code = self.process.poll()
+                if code is not None:
+                    tail = self.log_path.read_text(errors="replace").strip()[-400:]
                     raise TargetError(
-                        f"the API server exited with {self.process.returncode}; see {self.log_path}"
+                        f"the {name} exited with {code}{exit_hint(code) if exit_hint else ''}; "
+                        f"see {self.log_path}: {tail}"
                     )
                 try:
-                    if (await probe.get("/readyz")).status_code == 200:
+                    if await ready(probe):
                         return
                 except httpx.TransportError:
                     pass
                 await asyncio.sleep(0.2)
         self.stop()
-        raise TargetError(
-            f"the API server was not ready within {timeout:.0f}s; see {self.log_path}"
-        )
+        raise TargetError(f"the {name} was not ready within {timeout:.0f}s; see {self.log_path}")
 
     def stop(self) -> None:
         """Stop the child (SIGTERM, then SIGKILL if it lingers)."""
@@ -197,6 +203,24 @@ class ApiServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
+
+
+class ApiServer(ChildServer):
+    """`graph-api serve` in production mode (`environment`: the `bench` instance, audit on or
+    off). Its access log goes to `log_path`: it costs what it costs in production but does not
+    flood the terminal."""
+
+    async def start(self, timeout: float = 60.0) -> None:
+        """Start the server and wait until /readyz says the database answers."""
+        script = Path(sys.executable).with_name("graph-api")  # the venv's console script
+        command = [str(script)] if script.exists() else [sys.executable, "-c", _SERVE_MAIN]
+        command += ["serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        self._launch(command, {**os.environ, "GRAPH_API_DEV_MODE": "false", **self.environment})
+
+        async def database_answers(probe: httpx.AsyncClient) -> bool:
+            return (await probe.get("/readyz")).status_code == 200
+
+        await self._await_ready("API server", database_answers, timeout)
 
 
 async def start_api_target(name: str, server: ApiServer, token: str, concurrency: int) -> ApiTarget:
@@ -373,22 +397,9 @@ def ensure_peer_installed(timeout: float = 600.0) -> None:
         raise TargetError(f"npm ci failed in {PEER_DIR}: {result.stderr.strip()[-500:]}")
 
 
-@dataclass
-class PeerServer:
-    """`node bench/peer/server.mjs` as a child process on a free loopback port.
-
-    `environment` carries NEO4J_* and GRAPH_API_JWT_SECRET (and PEER_SKIP_APOC_CHECK where the
-    server has no APOC); its output goes to `log_path`.
-    """
-
-    environment: dict[str, str]
-    log_path: Path
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+class PeerServer(ChildServer):
+    """`node bench/peer/server.mjs`; `environment` carries NEO4J_* and GRAPH_API_JWT_SECRET (and
+    PEER_SKIP_APOC_CHECK where the server has no APOC)."""
 
     async def start(self, timeout: float = 60.0) -> None:
         """Install if needed, start, and wait until the port answers HTTP."""
@@ -396,44 +407,16 @@ class PeerServer:
         node = shutil.which("node") or "node"
         env = {**os.environ, **self.environment, "PEER_PORT": str(self.port)}
         env.pop("PEER_DEBUG_CYPHER", None)  # logging every statement would distort the timings
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(  # noqa: S603 - our own script
-                [node, str(PEER_DIR / "server.mjs")],
-                cwd=PEER_DIR,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + timeout
-        async with httpx.AsyncClient(base_url=self.base_url) as probe:
-            while time.monotonic() < deadline:
-                code = self.process.poll()
-                if code is not None:
-                    hint = " (no APOC on the server: see install-apoc.sh)" if code == 3 else ""
-                    tail = self.log_path.read_text(errors="replace").strip()[-400:]
-                    raise TargetError(
-                        f"the peer exited with {code}{hint}; see {self.log_path}: {tail}"
-                    )
-                try:
-                    await probe.post("/graphql", json={"query": "{ __typename }"})
-                except httpx.TransportError:
-                    await asyncio.sleep(0.2)
-                else:  # any answer (401 without a token) means it serves
-                    return
-        self.stop()
-        raise TargetError(f"the peer was not ready within {timeout:.0f}s; see {self.log_path}")
+        self._launch([node, str(PEER_DIR / "server.mjs")], env, cwd=PEER_DIR)
 
-    def stop(self) -> None:
-        """Stop the child (SIGTERM, then SIGKILL if it lingers)."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        async def serves(probe: httpx.AsyncClient) -> bool:
+            await probe.post("/graphql", json={"query": "{ __typename }"})
+            return True  # any answer (401 without a token) means it serves
+
+        def no_apoc(code: int) -> str:
+            return " (no APOC on the server: see install-apoc.sh)" if code == 3 else ""
+
+        await self._await_ready("peer", serves, timeout, no_apoc)
 
 
 async def start_peer_target(server: PeerServer, token: str, concurrency: int) -> PeerTarget:
