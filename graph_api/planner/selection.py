@@ -7,7 +7,6 @@ the planner never looks at the GraphQL document itself.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +24,7 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
 
+from graph_api.bounded_cache import VALUES_PER_DOCUMENT, BoundedCache, document_bytes
 from graph_api.errors import LimitExceeded
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def root_selection(info: GraphQLResolveInfo[Any]) -> Selected:
 Grouping = tuple[tuple[GraphQLObjectType, dict[str, list[FieldNode]]], ...]
 
 #: Entries one operation's memo keeps at most (groupings, and walks per variable values).
-MEMO_ENTRIES = 2_048
+MEMO_ENTRIES = VALUES_PER_DOCUMENT
 
 
 class _Memos:
@@ -90,10 +90,11 @@ class _Memos:
     so that identity is not reused while the entry lives.
     """
 
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: OrderedDict[int, tuple[OperationDefinitionNode, dict[Any, Any]]] = (
-            OrderedDict()
+    def __init__(self) -> None:
+        # Bounded by memory (graph_api/bounded_cache.py): a full memo holds walks of the
+        # operation's size, so an entry counts as several copies of its document.
+        self.entries: BoundedCache[int, tuple[OperationDefinitionNode, dict[Any, Any]]] = (
+            BoundedCache()
         )
 
     def of(self, operation: OperationDefinitionNode) -> dict[Any, Any] | None:
@@ -102,13 +103,15 @@ class _Memos:
         if entry is None or entry[0] is not operation:
             if _has_directives(operation):
                 return None
-            entry = self.entries[id(operation)] = (operation, {})
-            if len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+            entry = (operation, {})
+            self.entries.put(id(operation), entry, _MEMO_WEIGHT * document_bytes(operation))
         return entry[1]
 
 
-_memos = _Memos(512)
+#: How many copies of its document a memo entry is counted as.
+_MEMO_WEIGHT = 4
+
+_memos = _Memos()
 
 
 def _variables_in(nodes: list[FieldNode], fragments: Any) -> set[str]:
@@ -182,8 +185,9 @@ class _Walker:
         below = memo.get(key)
         if below is None:
             below = self._below(named, nodes, 0)
-            if len(memo) < MEMO_ENTRIES:
-                memo[key] = below
+            if len(memo) >= MEMO_ENTRIES:  # new values keep coming: start again
+                memo.clear()
+            memo[key] = below
         return below
 
     def _below(
