@@ -159,7 +159,10 @@ def principal_from_token(settings: Settings, token: str, purpose_header: str | N
         agency = str(claims["agency"])
     except (KeyError, ValueError, TypeError):
         raise Unauthenticated("the token lacks a valid agency, roles or clearance claim") from None
-    purpose = (purpose_header or claims.get("purpose") or "").strip() or None
+    claimed = claims.get("purpose")
+    if claimed is not None and not isinstance(claimed, str):
+        raise Unauthenticated("the token's `purpose` claim must be a string")
+    purpose = (purpose_header or claimed or "").strip() or None
     return Principal(str(claims["sub"]), agency, roles, clearance, purpose)
 
 

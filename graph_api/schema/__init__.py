@@ -14,6 +14,7 @@ from graph_api.schema.document_cache import DocumentCache
 from graph_api.schema.error_codes import ErrorCodes
 from graph_api.schema.limits import limit_extensions
 from graph_api.schema.mutation import Mutation
+from graph_api.schema.observed import ObservedOperation
 from graph_api.schema.planned import answer_from_plans
 from graph_api.schema.query import Query
 from graph_api.schema.types import Address, Associate, Mark, Offender, RestrictedNominal, Vehicle
@@ -56,6 +57,7 @@ def build_schema(settings: Settings | None = None) -> RegisterSchema:
         # Parsing and validating a document cost as much as the database answering it, and
         # depend only on its text and the fixed limits: repeated documents reuse both.
         DocumentCache,
+        ObservedOperation,  # names the operation in the access log and the metrics
     ]
     if not settings.graph_api_audit_enabled:  # benchmarks only: measures what auditing costs
         extensions.remove(AuditTrail)

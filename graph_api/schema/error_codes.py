@@ -11,6 +11,7 @@ from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import SchemaExtension
 
 from graph_api.db import DatabaseUnavailable
+from graph_api.deadline import DeadlineExceeded
 from graph_api.errors import ApiError
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ def _coded(error: GraphQLError, request_id: str) -> GraphQLError:
         code, message = original.code, original.message
     elif isinstance(original, DatabaseUnavailable):
         code, message = "UNAVAILABLE", "the database is unavailable; try again shortly"
+        if isinstance(original.__cause__, DeadlineExceeded):  # says how long was waited
+            message = str(original.__cause__)
     elif original is None or isinstance(original, GraphQLError | StrawberryInputCoercionError):
         code, message = _DOCUMENT_ERROR, error.message
     else:

@@ -21,8 +21,9 @@ from strawberry.types import Info
 
 from graph_api import cypher_files, writes
 from graph_api.audit import Disclosure, audit_record
+from graph_api.db import CommitOutcomeUnknown
 from graph_api.domain import Role
-from graph_api.errors import BadUserInput, Conflict, Forbidden, NotFound
+from graph_api.errors import BadUserInput, Conflict, Forbidden, NotFound, OutcomeUnknown
 from graph_api.planner import roots
 from graph_api.planner.selection import root_selection
 from graph_api.schema.context import RequestContext
@@ -48,6 +49,7 @@ from graph_api.schema.types import Nominal, Offender
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from graph_api.db import Transaction
     from graph_api.identity import Principal
     from graph_api.planner.roots import Plan
 
@@ -271,7 +273,10 @@ async def _commit(
 
     idempotency = _idempotency(info, principal)
     async with context.statement_slot:
-        outcome = await writes.execute(context.database, write, plan, idempotency, audit)
+        outcome = await writes.execute(
+            context.database, write, plan, idempotency, audit,
+            outcome_check_seconds=context.settings.graph_api_outcome_check_seconds,
+        )  # fmt: skip
     if outcome.replayed:  # a replayed answer discloses data again: the request's record says so
         context.disclosure.saw(info.field_name, outcome.value)
     return outcome.value
@@ -309,7 +314,17 @@ async def _save_agency(info: Context, values: dict[str, Any], *, create: bool) -
         "region": values["region"].strip() if values.get("region") else None,
         "kind": kind.value if kind is not None else None,
     }  # fmt: skip
-    [record] = await info.context.database.write(cypher_files.write("save_agency"), parameters)
+
+    async def save(tx: Transaction) -> list[dict[str, Any]]:
+        return await tx.run(cypher_files.write("save_agency"), parameters)
+
+    try:  # an explicit commit: a lost answer is known to be one (no audit record to settle it)
+        [record] = await info.context.database.transaction(save)
+    except CommitOutcomeUnknown:
+        raise OutcomeUnknown(
+            "the answer to this change's commit was lost; read the agency (or send the same "
+            "request again: creating an agency that exists answers CONFLICT)"
+        ) from None
     if record["status"] == "EXISTS":
         raise Conflict(f"an agency with code {code} already exists")
     if record["status"] == "NOT_FOUND":
@@ -323,7 +338,18 @@ async def _command(info: Context, command: Callable[..., writes.Write], input: o
     return await _commit(info, lambda principal, today: command(principal, today, **values))
 
 
-@strawberry.type
+_OUTCOMES = (
+    "Changes to the register. Each field is one transaction, all or nothing, with its audit "
+    "record. What an error code says was written: BAD_USER_INPUT, FORBIDDEN, NOT_FOUND, "
+    "CONFLICT, LIMIT_EXCEEDED and UNAVAILABLE mean nothing was written. OUTCOME_UNKNOWN means "
+    "the change may or may not have been written (its commit was sent, its answer lost, and "
+    "the database could not say in time): send the same request again with the same "
+    "Idempotency-Key, which answers the first result if it was written and writes it once if "
+    "it was not. A lost commit answer the API could settle is answered as usual."
+)
+
+
+@strawberry.type(description=_OUTCOMES)
 class Mutation:
     @strawberry.mutation(description="Add an agency to the register. Requires ADMIN.")
     async def create_agency(self, info: Context, input: AgencyInput) -> Agency:
