@@ -63,6 +63,12 @@ LINKS: dict[tuple[str, str], LinkSpec] = {
 PHOTO_LISTS = {("Offender", "photos"), ("Mark", "photos")}
 MAX_PHOTOS = 100
 
+#: Lists of an identification card: field -> (relationship, target label, GraphQL type).
+CARD_LISTS = {
+    "marks": ("HAS_MARK", "Mark", "CardMark"),
+    "vehicles": ("USES", "Vehicle", "CardVehicle"),
+}
+
 #: Scalars that are not stored under their GraphQL name, as Cypher over the node variable `{v}`.
 _COMPUTED = {
     "aliases": "coalesce({v}.aliases, [])",
@@ -90,6 +96,31 @@ def link_cursor(after: str | None) -> tuple[dt.date, str] | None:
         return dt.date.fromisoformat(day), node_id
     except ValueError:
         raise BadUserInput("`after` is not a cursor returned by this API") from None
+
+
+def _rename_link(arrow: str, link: str) -> str:
+    """The same relationship pattern (`-[r1:TYPE]->`) with another link variable."""
+    start, rest = arrow.split("[", 1)
+    return f"{start}[{link}:{rest.split(':', 1)[1]}"
+
+
+def _sealed_connection(field: Selected) -> str:
+    """An empty link list that says links exist which are not shown."""
+    parts = []
+    for sub in field.only():
+        if sub.name == "edges":
+            parts.append(f"{_key(sub.key)}: []")
+        elif sub.name == "pageInfo":
+            info = [
+                f"{_key(x.key)}: {'false' if x.name == 'hasNextPage' else 'null'}"
+                for x in sub.only()
+            ]
+            parts.append(f"{_key(sub.key)}: {{{', '.join(info)}}}")
+        elif sub.name == "totalCount":
+            parts.append(f"{_key(sub.key)}: 0")
+        elif sub.name == "withheld":
+            parts.append(f"{_key(sub.key)}: true")
+    return "{" + ", ".join(parts) + "}"
 
 
 def _key(name: str) -> str:
@@ -122,13 +153,67 @@ class Projector:
         return "{" + ", ".join(entries) + "}"
 
     def restricted(self, var: str, fields: tuple[Selected, ...]) -> str:
-        """An out-of-scope offender: its id and managing agency, nothing else (rule 4)."""
+        """An out-of-scope offender (rule 4): its id and managing agency, and for a principal
+        with NATIONAL_SEARCH (`$national`) its identification card; nothing else."""
         entries = ["__typename: 'RestrictedNominal'", f"__id: {var}.id"]
         for field in fields:
             if field.name == "id":
                 entries.append(f"{_key(field.key)}: {var}.id")
             elif field.name == "managingAgency":
                 entries.append(f"{_key(field.key)}: {self.agency(f'{var}.managingAgency', field)}")
+            elif field.name == "card":
+                card = self.card(var, field)
+                entries.append(f"{_key(field.key)}: CASE WHEN $national THEN {card} ELSE null END")
+        return "{" + ", ".join(entries) + "}"
+
+    def card(self, var: str, selection: Selected) -> str:
+        """The identification card of offender `var` (rule 4): names, aliases, date of birth,
+        gender, and only what is classified OFFICIAL of its photos, marks and vehicle links."""
+        entries = ["__typename: 'IdentificationCard'"]
+        for field in selection.only():
+            if field.name == "photos":
+                value = self.photos(var, str(access.CARD_RANK), field)
+            elif field.name in CARD_LISTS:
+                value = self._card_list(var, field)
+            else:
+                value = _COMPUTED.get(field.name, "{v}.{k}").format(v=var, k=_key(field.name))
+            entries.append(f"{_key(field.key)}: {value}")
+        return "{" + ", ".join(entries) + "}"
+
+    def _card_list(self, var: str, field: Selected) -> str:
+        """The OFFICIAL mark or vehicle links of a card, newest first (at most MAX_PHOTOS)."""
+        rel, label, type_name = CARD_LISTS[field.name]
+        st = self.statement
+        r, n = st.var("r"), st.var("n")
+        entries = [f"__typename: '{type_name}'"]
+        for sub in field.only():
+            if sub.name in {"from", "to", "role"}:
+                value = f"{r}.{_key(sub.name)}"
+            elif sub.name == "photos":
+                value = self.photos(n, str(access.CARD_RANK), sub)
+            else:
+                value = f"{n}.{_key(sub.name)}"
+            entries.append(f"{_key(sub.key)}: {value}")
+        return (
+            f"COLLECT {{ MATCH ({var})-[{r}:{rel}]->({n}:{label}) WHERE {access.on_card(r)} "
+            f"WITH {r}, {n} ORDER BY {r}.from DESC, {n}.id ASC LIMIT {MAX_PHOTOS} "
+            f"RETURN {{{', '.join(entries)}}} }}"
+        )
+
+    def sealed(self, var: str, type_name: str, fields: tuple[Selected, ...]) -> str:
+        """A shared node known only from an identification card (a vehicle found by a national
+        search): its own properties, and no onward links (every list empty, `withheld`)."""
+        entries = [f"__typename: '{type_name}'"]
+        for field in fields:
+            if (type_name, field.name) in LINKS:
+                value = _sealed_connection(field)
+            elif (type_name, field.name) in PHOTO_LISTS:
+                value = "[]"
+            elif field.name == "photosWithheld":
+                value = "true"
+            else:
+                value = f"{var}.{_key(field.name)}"
+            entries.append(f"{_key(field.key)}: {value}")
         return "{" + ", ".join(entries) + "}"
 
     def person(self, var: str, ceiling: str, selection: Selected) -> str:
@@ -167,7 +252,9 @@ class Projector:
         if spec is not None:
             return self.links(var, type_name, ceiling, spec, field)
         if (type_name, field.name) in PHOTO_LISTS:
-            return self.photos(var, ceiling if type_name == "Offender" else "null", field)
+            return self.photos(var, ceiling or "null", field)
+        if field.name == "photosWithheld":
+            return self.photos_withheld(var, ceiling or "null")
         if field.name == "managingAgency":
             return self.agency(f"{var}.managingAgency", field)
         template = _COMPUTED.get(field.name)
@@ -185,6 +272,15 @@ class Projector:
             f"COLLECT {{ MATCH ({p}:Photo)-[{d}:DEPICTS]->({target}) "
             f"WHERE {access.link_visible(d, ceiling, 'null')} "
             f"WITH {p} ORDER BY {p}.takenOn DESC, {p}.id ASC LIMIT {MAX_PHOTOS} RETURN {photo} }}"
+        )
+
+    def photos_withheld(self, target: str, ceiling: str) -> str:
+        """Cypher: `target` has photos whose `DEPICTS` link the principal may not see (rule 9)."""
+        d, p = self.statement.var("d"), self.statement.var("p")
+        visible = access.link_visible(d, ceiling, "null")
+        return (
+            f"EXISTS {{ MATCH ({p}:Photo)-[{d}:DEPICTS]->({target}) "
+            f"WHERE NOT coalesce({visible}, false) }}"
         )
 
     # --- link lists -------------------------------------------------------------------------
@@ -232,7 +328,32 @@ class Projector:
                 parts.append(f"{_key(sub.key)}: {self._page_info(e, page, sub)}")
             elif sub.name == "totalCount":
                 parts.append(f"{_key(sub.key)}: COUNT {{ {match} }}")
+            elif sub.name == "withheld":
+                parts.append(f"{_key(sub.key)}: {self._withheld(source, arrow, near, spec, field)}")
         return f"[{e} IN [{rows}] | {{{', '.join(parts)}}}][0]"
+
+    def _withheld(self, source: str, arrow: str, near: str, spec: LinkSpec, field: Selected) -> str:
+        """Cypher: links of this list (same filters) exist that the principal may not see
+        (rule 9). Links to an out-of-scope offender count only where the list could show them
+        as a stub (an association of an in-scope offender): a withheld marker says that
+        something is hidden, never that an offender the principal may not know of exists."""
+        st = self.statement
+        r, t, ct = st.var("r"), st.var("t"), st.var("c")
+        arrow = _rename_link(arrow, r)
+        ceiling_of_target = (
+            access.person_ceiling(t, st.var("s")) if spec.target_label == "Person" else "null"
+        )
+        visible = access.link_visible(r, near, ct)
+        conditions = [
+            f"NOT coalesce({visible}, false)",
+            f"({ct} IS NULL OR {ct} > 0 OR (coalesce({near} > 0, false) "
+            f"AND type({r}) = 'ASSOCIATED_WITH'))",
+            *self._link_filters(r, t, field),
+        ]
+        return (
+            f"EXISTS {{ MATCH ({source}){arrow}({t}:{spec.target_label}) "
+            f"WITH {r}, {t}, {ceiling_of_target} AS {ct} WHERE {' AND '.join(conditions)} }}"
+        )
 
     def _link_filters(self, r: str, t: str, field: Selected) -> list[str]:
         filters = []

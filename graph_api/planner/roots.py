@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from graph_api import access, cypher_files, phonetic, ukformats
+from graph_api import access, cypher_files, marks, phonetic, ukformats
 from graph_api.domain import Role
 from graph_api.errors import BadUserInput, Forbidden
 from graph_api.planner.projection import Projector, page_size
@@ -168,7 +168,6 @@ def plan_node(selection: Selected, principal: Principal, node_id: str) -> Plan |
     """`node(id)`: the label comes from the id's prefix; None for ids that name nothing visible."""
     if node_id.startswith("off_"):
         statement, projector = _statement(principal)
-        statement.parameters["national"] = principal.has(Role.NATIONAL_SEARCH)
         full = projector.node("o", "Offender", selection.fields("Offender"), "c")
         stub = projector.restricted("o", selection.fields("RestrictedNominal"))
         cypher = (
@@ -286,7 +285,6 @@ def plan_search_offenders(
 ) -> Plan:
     size = page_size(first)
     statement, projector = _statement(principal)
-    statement.parameters["national"] = principal.has(Role.NATIONAL_SEARCH)
     if dob_from and dob_to and dob_from > dob_to:
         raise BadUserInput("`dobFrom` must not be after `dobTo`")
     conditions = ["o:Offender"]
@@ -323,11 +321,18 @@ def plan_search_offenders(
 
 
 def lucene_text_query(text: str) -> str:
-    """A full-text query over mark descriptions from the words (letters, digits) of `text`."""
-    words = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", text)][:8]
-    if not words:
-        raise BadUserInput("`text` must contain at least one word")
-    return " OR ".join(f"{w}~1" if len(w) >= 5 else w for w in words)
+    """A full-text query over mark descriptions: stems, synonyms and small typos
+    (`graph_api.marks`), built only from the letters and digits of `text`."""
+    return marks.lucene_description_query(text)
+
+
+def _visible_bearer(link: str) -> str:
+    """Cypher: the offender `o` (ceiling `c`) bears the mark through `link` as the principal may
+    see it: in scope within its ceiling, or (NATIONAL_SEARCH) out of scope on its card."""
+    return (
+        f"((c > 0 AND $rank[{link}.classification] <= c) "
+        f"OR (c = 0 AND $national AND {access.on_card(link)}))"
+    )
 
 
 def plan_search_marks(
@@ -342,10 +347,15 @@ def plan_search_marks(
     conditions = ["true"]
     if args.get("type") is not None:
         conditions.append(f"m.type = {statement.param(args['type'].value)}")
+    side = args["side"].value if args.get("side") is not None else None
     if args.get("bodyPart"):
-        conditions.append(f"m.bodyPart = {statement.param(args['bodyPart'].strip().lower())}")
-    if args.get("side") is not None:
-        conditions.append(f"m.side = {statement.param(args['side'].value)}")
+        parts, named_side = marks.resolve_body_part(args["bodyPart"])
+        if side and named_side and side != named_side:
+            raise BadUserInput(f"`bodyPart` names the {named_side} side but `side` is {side}")
+        side = side or named_side
+        conditions.append(f"m.bodyPart IN {statement.param(sorted(parts))}")
+    if side is not None:
+        conditions.append(f"m.side = {statement.param(side)}")
     if args.get("text"):
         source = (
             f"CALL db.index.fulltext.queryNodes('mark_descriptions', "
@@ -358,12 +368,15 @@ def plan_search_marks(
         raise BadUserInput("give at least one of `type`, `bodyPart`, `side` or `text`")
     mark = _edge_field(selection, "MarkHit", "mark")
     bearer = _edge_field(selection, "MarkHit", "bearer")
-    parts = {
+    full = projector.node("o", "Offender", bearer.fields("Offender") if bearer else (), "c")
+    stub = projector.restricted("o", bearer.fields("RestrictedNominal") if bearer else ())
+    parts_ = {
         "score": "score",
-        "mark": projector.node("m", "Mark", mark.only() if mark else ()),
-        "bearer": projector.node("o", "Offender", bearer.only() if bearer else (), "c"),
+        # The mark's photos are capped like its link: the bearer's ceiling, or OFFICIAL on a card.
+        "mark": projector.node("m", "Mark", mark.only() if mark else (), "mc"),
+        "bearer": f"CASE WHEN c > 0 THEN {full} ELSE {stub} END",
     }
-    item = _edge_map(selection, "MarkHit", parts)
+    item = _edge_map(selection, "MarkHit", parts_)
     cursor = decode_cursor(after)
     keyset = "true"
     if cursor is not None:
@@ -373,15 +386,16 @@ def plan_search_marks(
         f"{source} WHERE {' AND '.join(conditions)} "
         f"MATCH (m)<-[r:HAS_MARK]-(o:Offender) "
         f"WITH m, o, r, score, {access.ceiling('o', 's0')} AS c "
-        f"WHERE $rank[r.classification] <= c "
-        f"WITH m, o, c, score, m.id + '/' + o.id AS hit WHERE {keyset} "
+        f"WHERE {_visible_bearer('r')} "
+        f"WITH m, o, c, CASE WHEN c > 0 THEN c ELSE {access.CARD_RANK} END AS mc, score, "
+        f"m.id + '/' + o.id AS hit WHERE {keyset} "
         f"ORDER BY score DESC, hit ASC LIMIT {statement.param(size + 1)} "
         f"RETURN score AS k, hit AS id, {item} AS item"
     )
     return Plan(cypher, statement.parameters, _page(size))
 
 
-# --- vehicles(vrm), addresses(postcode) ----------------------------------------------------------
+# --- vehicles(vrm, make, model, colour), addresses(postcode) -------------------------------------
 
 
 def _anchored_page(
@@ -410,21 +424,75 @@ def _anchored_page(
     return Plan(cypher, statement.parameters, _page(size))
 
 
+MAX_VEHICLE_NOMINALS = 100
+
+
 def plan_vehicles(
-    selection: Selected, principal: Principal, vrm: str, first: int | None, after: str | None
+    selection: Selected,
+    principal: Principal,
+    vrm: str | None,
+    first: int | None,
+    after: str | None,
+    make: str | None = None,
+    model: str | None = None,
+    colour: str | None = None,
 ) -> Plan:
-    try:
-        regex = ukformats.vrm_pattern_regex(vrm)
-        prefix = ukformats.vrm_pattern_prefix(vrm)
-    except ValueError as error:
-        raise BadUserInput(f"`vrm`: {error}") from None
-
-    def match(statement: Statement) -> str:
+    """Vehicles by plate pattern and/or make, model, colour (case ignored): those anchored to an
+    in-scope offender in full and, for NATIONAL_SEARCH, those on an out-of-scope offender's
+    card, sealed (no onward links). Each edge lists the nominals the principal may see use it."""
+    size = page_size(first)
+    statement, projector = _statement(principal)
+    conditions = []
+    if vrm is not None:
+        try:
+            regex = ukformats.vrm_pattern_regex(vrm)
+            prefix = ukformats.vrm_pattern_prefix(vrm)
+        except ValueError as error:
+            raise BadUserInput(f"`vrm`: {error}") from None
         # A literal prefix lets the plate index narrow the scan before the pattern is applied.
-        narrowing = f"n.vrm STARTS WITH {statement.param(prefix)} AND " if prefix else ""
-        return f"MATCH (n:Vehicle) WHERE {narrowing}n.vrm =~ {statement.param(regex)}"
-
-    return _anchored_page(selection, principal, "Vehicle", match, "vrm", first, after)
+        if prefix:
+            conditions.append(f"n.vrm STARTS WITH {statement.param(prefix)}")
+        conditions.append(f"n.vrm =~ {statement.param(regex)}")
+    for name, value in (("make", make), ("model", model), ("colour", colour)):
+        if value is not None:
+            words = " ".join(value.split()).lower()
+            if not words or len(words) > 40:
+                raise BadUserInput(f"`{name}` must be 1 to 40 characters")
+            conditions.append(f"toLower(n.{name}) = {statement.param(words)}")
+    if not conditions:
+        raise BadUserInput("give at least one of `vrm`, `make`, `model` or `colour`")
+    node = _edge_field(selection, "VehicleEdge", "node")
+    fields = node.only() if node else ()
+    nominals = _edge_field(selection, "VehicleEdge", "nominals")
+    full = projector.node("o", "Offender", nominals.fields("Offender") if nominals else (), "c")
+    stub = projector.restricted("o", nominals.fields("RestrictedNominal") if nominals else ())
+    item = _edge_map(
+        selection,
+        "VehicleEdge",
+        {
+            "node": f"CASE WHEN anchored THEN {projector.node('n', 'Vehicle', fields)} "
+            f"ELSE {projector.sealed('n', 'Vehicle', fields)} END",
+            "nominals": (
+                f"COLLECT {{ MATCH (n)<-[u:USES]-(o:Offender) "
+                f"WITH o, u, {access.ceiling('o', 's1')} AS c WHERE {_visible_bearer('u')} "
+                f"WITH DISTINCT o, c ORDER BY o.id LIMIT {MAX_VEHICLE_NOMINALS} "
+                f"RETURN CASE WHEN c > 0 THEN {full} ELSE {stub} END }}"
+            ),
+        },
+    )
+    card_only = (
+        f"($national AND EXISTS {{ MATCH (n)<-[u:USES]-(o:Offender) "
+        f"WHERE {access.on_card('u')} AND NOT {access.in_scope('o', 's2')} }})"
+    )
+    cypher = (
+        f"MATCH (n:Vehicle) WHERE {' AND '.join(conditions)} "
+        f"WITH n, {anchored('n', 'Vehicle')} AS anchored WHERE anchored OR {card_only} "
+        f"WITH n, anchored, n.vrm AS k "
+        f"WHERE {_keyset(decode_cursor(after), statement, 'k', 'n')} "
+        f"ORDER BY k ASC, n.id ASC LIMIT {statement.param(size + 1)} "
+        f"RETURN k, n.id AS id, {item} AS item"
+    )
+    return Plan(cypher, statement.parameters, _page(size))
 
 
 def plan_addresses(

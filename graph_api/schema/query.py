@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from graph_api import cypher_files
+from graph_api import cypher_files, marks
 from graph_api.planner import analysis, roots
 from graph_api.planner.selection import root_selection
 from graph_api.schema.context import RequestContext
@@ -20,6 +20,7 @@ from graph_api.schema.types import (
     AuditRecordConnection,
     LinkedPerson,
     MarkHitConnection,
+    MarkVocabulary,
     NearbyOffender,
     Network,
     Node,
@@ -119,8 +120,12 @@ class Query:
         return await _answer(info, plan)  # type: ignore[no-any-return]
 
     @strawberry.field(
-        description="Marks by type, body part, side and free text, with an in-scope bearer. "
-        + _READS
+        description="Marks by type, body part, side and free text, best match first. `bodyPart` "
+        "takes the words of `markVocabulary` (a part finds its narrower parts: 'arm' finds "
+        "'forearm'; plurals, synonyms and a side word are understood: 'left lower arms'); `text` "
+        "matches descriptions by stem, synonym and one typo ('serpent' and 'snak' find 'snake'). "
+        "Bearers in scope in full; with NATIONAL_SEARCH also out-of-scope bearers of OFFICIAL "
+        "marks, as RestrictedNominal with their card. " + _READS
     )
     async def search_marks(
         self,
@@ -140,15 +145,48 @@ class Query:
         return await _answer(info, plan)  # type: ignore[no-any-return]
 
     @strawberry.field(
-        description="Vehicles by registration: `?` is one unknown character, `*` any run; spaces "
-        "and case are ignored. Only vehicles linked to an offender in scope. " + _READS
+        description="Vehicles by registration pattern (`?` is one unknown character, `*` any "
+        "run; spaces and case are ignored) and/or make, model and colour (case ignored); at "
+        "least one. Vehicles linked to an offender in scope; with NATIONAL_SEARCH also those on "
+        "an out-of-scope offender's card (OFFICIAL links), without onward links. " + _READS
     )
     async def vehicles(
-        self, info: Context, vrm: str, first: First = DEFAULT_PAGE, after: After = None
+        self,
+        info: Context,
+        vrm: str | None = None,
+        make: str | None = None,
+        model: str | None = None,
+        colour: str | None = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
     ) -> VehicleConnection:
         principal = info.context.principal_with_purpose()
-        plan = roots.plan_vehicles(root_selection(info._raw_info), principal, vrm, first, after)
+        plan = roots.plan_vehicles(
+            root_selection(info._raw_info), principal, vrm, first, after, make, model, colour
+        )
         return await _answer(info, plan)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="The words mark searches understand: mark types, sides, body parts with "
+        "their narrower parts and synonyms, and description synonyms. Any authenticated "
+        "principal."
+    )
+    def mark_vocabulary(self, info: Context) -> MarkVocabulary:
+        info.context.principal()
+        return {  # type: ignore[return-value]  # planned-style map, see schema/planned.py
+            "types": [kind.value for kind in MarkType],
+            "sides": [side.value for side in Side],
+            "bodyParts": [
+                {
+                    "name": part.name,
+                    "sided": part.sided,
+                    "parts": list(part.parts),
+                    "synonyms": list(part.synonyms),
+                }
+                for part in marks.BODY_PARTS
+            ],
+            "synonyms": [list(group) for group in marks.SYNONYMS],
+        }
 
     @strawberry.field(
         description="Addresses at a postcode linked to an offender in scope. " + _READS

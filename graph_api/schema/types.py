@@ -83,13 +83,67 @@ class Photo(Node):
     taken_on: dt.date | None
 
 
+@strawberry.type
+class MarkFacts:
+    """What a mark is, declared once for the register's `Mark` and a card's `CardMark`."""
+
+    id: strawberry.ID
+    type: MarkType
+    body_part: str
+    side: Side | None
+    orientation: str | None
+    description: str
+
+
+@strawberry.type(description="An OFFICIAL mark on an identification card.")
+class CardMark(MarkFacts):
+    from_: dt.date = strawberry.field(name="from")
+    to: dt.date | None
+    photos: list[Photo] = strawberry.field(description="Its OFFICIAL photographs, newest first.")
+
+
+@strawberry.type(description="An OFFICIAL vehicle link on an identification card.")
+class CardVehicle:
+    id: strawberry.ID
+    vrm: str
+    make: str
+    model: str
+    colour: str
+    role: VehicleRole
+    from_: dt.date = strawberry.field(name="from")
+    to: dt.date | None
+
+
 @strawberry.type(
-    description="An offender outside the principal's scope, reached through a visible link: "
-    "only its id and managing agency, so an analyst knows whom to ask."
+    description="What a NATIONAL_SEARCH principal may see of an offender outside its scope, to "
+    "identify a person (rule 4): names, date of birth, gender, and the photographs, marks and "
+    "vehicle links classified OFFICIAL. Never addresses, associates, intelligence, risk, "
+    "anything above OFFICIAL or onward links."
+)
+class IdentificationCard:
+    forename: str
+    surname: str
+    aliases: list[str]
+    dob: dt.date | None
+    gender: Gender
+    photos: list[Photo] = strawberry.field(description="OFFICIAL face photographs, newest first.")
+    marks: list[CardMark] = strawberry.field(description="OFFICIAL marks, newest first.")
+    vehicles: list[CardVehicle] = strawberry.field(
+        description="OFFICIAL vehicle links, newest first."
+    )
+
+
+@strawberry.type(
+    description="An offender outside the principal's scope: its id and managing agency (with "
+    "the agency's public-protection contact), so an analyst knows whom to ask; and, for "
+    "NATIONAL_SEARCH only, its identification card."
 )
 class RestrictedNominal(Node):
     id: strawberry.ID
     managing_agency: Agency
+    card: IdentificationCard | None = strawberry.field(
+        description="The identification card. Requires NATIONAL_SEARCH; null otherwise."
+    )
 
 
 # --- people ---------------------------------------------------------------------------------
@@ -149,6 +203,9 @@ class Offender(Person, PersonLinks):
     managing_agency: Agency
     photos: list[Photo] = strawberry.field(
         description="Photographs of the offender, newest first; bytes at GET /photos/{id}."
+    )
+    photos_withheld: bool = strawberry.field(
+        description="True when photographs of the offender exist that the principal may not see."
     )
 
     @strawberry.field(description="Scars, tattoos and other distinguishing marks.")
@@ -238,15 +295,13 @@ class Vehicle(Node):
 
 
 @strawberry.type(description="A distinguishing mark: scar, tattoo, piercing ...")
-class Mark(Node):
+class Mark(MarkFacts, Node):
     id: strawberry.ID
-    type: MarkType
-    body_part: str
-    side: Side | None
-    orientation: str | None
-    description: str
     photos: list[Photo] = strawberry.field(
         description="Photographs of the mark, newest first; bytes at GET /photos/{id}."
+    )
+    photos_withheld: bool = strawberry.field(
+        description="True when photographs of the mark exist that the principal may not see."
     )
 
 
@@ -329,6 +384,10 @@ class Connection(Generic[Link]):
     edges: list[Link]
     page_info: PageInfo
     total_count: int
+    withheld: bool = strawberry.field(
+        description="True when links of this kind (and filters) exist that the principal may "
+        "not see: above its clearance or its share's ceiling. Never how many or what."
+    )
 
 
 AddressLinkConnection = Connection[AddressLink]
@@ -369,12 +428,15 @@ class SearchHitConnection:
     page_info: PageInfo
 
 
-@strawberry.type(description="A mark-search match: the mark and an in-scope offender bearing it.")
+@strawberry.type(
+    description="A mark-search match: the mark and the offender bearing it, in full when in "
+    "scope, else (NATIONAL_SEARCH, OFFICIAL marks only) a RestrictedNominal with its card."
+)
 class MarkHit:
     cursor: str
     score: float
     mark: Mark
-    bearer: Offender
+    bearer: Nominal
 
 
 @strawberry.type
@@ -386,7 +448,32 @@ class MarkHitConnection:
 @strawberry.type
 class VehicleEdge:
     cursor: str
-    node: Vehicle
+    node: Vehicle = strawberry.field(
+        description="The vehicle. Found only through an identification card, it has no "
+        "onward links (its lists are empty and `withheld`)."
+    )
+    nominals: list[Nominal] = strawberry.field(
+        description="Offenders who use it as the principal may see them: in scope in full, "
+        "and for NATIONAL_SEARCH out-of-scope users with an OFFICIAL link, as RestrictedNominal."
+    )
+
+
+@strawberry.type(description="A body part of the mark vocabulary and the parts it covers.")
+class BodyPartTerm:
+    name: str
+    sided: bool = strawberry.field(description="Whether a mark there is LEFT or RIGHT.")
+    parts: list[str] = strawberry.field(description="Narrower parts a search for it also finds.")
+    synonyms: list[str]
+
+
+@strawberry.type(description="The words mark searches understand, for client pickers.")
+class MarkVocabulary:
+    types: list[MarkType]
+    sides: list[Side]
+    body_parts: list[BodyPartTerm]
+    synonyms: list[list[str]] = strawberry.field(
+        description="Groups of description words that find one another (e.g. snake, serpent)."
+    )
 
 
 @strawberry.type

@@ -252,7 +252,7 @@ async def test_addresses_near_and_marks(
         """query($pc: String!, $lat: Float!, $lon: Float!) {
           addresses(postcode: $pc) { edges { node { postcode residents { totalCount } } } }
           offendersNear(latitude: $lat, longitude: $lon, radiusMetres: 100) { distanceMetres offender { id } }
-          searchMarks(type: TATTOO, first: 5) { edges { score mark { type description } bearer { id } } }
+          searchMarks(type: TATTOO, first: 5) { edges { score mark { type description } bearer { ... on Offender { id } } } }
         }""",
         {"pc": home["pc"].lower().replace(" ", ""), "lat": home["lat"], "lon": home["lon"]},
         token=token,
