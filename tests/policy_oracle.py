@@ -551,6 +551,51 @@ class PolicyOracle:
                 users[user] = "RestrictedNominal"
         return users
 
+    def identify(
+        self,
+        marks: Iterable[tuple[str | None, Iterable[str] | None, str | None]] = (),
+        vrm: str | None = None,
+        postcode: str | None = None,
+        gender: str | None = None,
+        born: tuple[dt.date | None, dt.date | None] = (None, None),
+    ) -> dict[str, str]:
+        """`identify`: offender id -> how it is shown, for clues (marks as type, parts, side; a
+        plate pattern; a postcode) and filters. A clue matches only through a link the viewer
+        could be shown; a place never matches an out-of-scope offender (no card shows one)."""
+        found: set[str] = set()
+        for mark_type, parts, side in marks:
+            found |= {bearer for _, bearer in self.mark_hits(mark_type, parts, side)}
+        if vrm is not None:
+            for vehicle_id in {
+                v.id
+                for v in self.graph.of_kind("Vehicle")
+                if vrm_pattern(vrm).fullmatch(v.props["vrm"])
+            }:
+                found |= set(self.vehicle_users(vehicle_id))
+        if postcode is not None:
+            for address in self.graph.of_kind("Address"):
+                if address.props["postcode"] != postcode:
+                    continue
+                for link in self.graph.fact_links(address.id, "residents"):
+                    person = link.start
+                    if self.in_scope(person) and link.rank <= self.ceiling(person):
+                        found.add(person)
+        earliest, latest = born
+        shown = {}
+        for offender_id in found:
+            props = self.graph.nodes[offender_id].props
+            dob = props.get("dob")
+            if gender and props.get("gender") != gender:
+                continue
+            if (earliest and (dob is None or dob < earliest)) or (
+                latest and (dob is None or dob > latest)
+            ):
+                continue
+            shape = self.search_shape(offender_id)
+            if shape is not None:
+                shown[offender_id] = shape
+        return shown
+
     def on_a_card(self, node_id: str) -> bool:
         """The node appears on some identification card the viewer may be shown."""
         return node_id in self.card_nodes

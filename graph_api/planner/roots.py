@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 MAX_RADIUS_METRES = 50_000
 MAX_SEARCH_CANDIDATES = 1_000
+#: Full-text candidates of a mark description search, before type, part and side narrow them:
+#: common words ("snake") match thousands of marks nationally.
+MAX_MARK_CANDIDATES = 10_000
 _RISK_ORDER = {"VERY_HIGH": 0, "HIGH": 1, "MEDIUM": 2, "LOW": 3}
 
 
@@ -326,13 +329,46 @@ def lucene_text_query(text: str) -> str:
     return marks.lucene_description_query(text)
 
 
-def _visible_bearer(link: str) -> str:
-    """Cypher: the offender `o` (ceiling `c`) bears the mark through `link` as the principal may
-    see it: in scope within its ceiling, or (NATIONAL_SEARCH) out of scope on its card."""
+def visible_bearer(link: str) -> str:
+    """Cypher: offender `o` (ceiling `c`) is linked through `link` (a mark, a vehicle) as the
+    principal may see it: in scope within its ceiling, or (NATIONAL_SEARCH) on its card."""
     return (
         f"((c > 0 AND $rank[{link}.classification] <= c) "
         f"OR (c = 0 AND $national AND {access.on_card(link)}))"
     )
+
+
+def mark_matches(statement: Statement, args: dict[str, Any]) -> str:
+    """Cypher yielding `m` (a mark matching `type`, `bodyPart`, `side`, `text`) and `score`.
+
+    Body parts go through the vocabulary (`graph_api.marks`); text through the full-text
+    index, whose candidates are bounded by MAX_MARK_CANDIDATES before the other filters apply.
+    """
+    conditions = ["true"]
+    kind = args.get("type")
+    if kind is not None:
+        conditions.append(f"m.type = {statement.param(getattr(kind, 'value', kind))}")
+    side = getattr(args.get("side"), "value", args.get("side"))
+    if args.get("bodyPart"):
+        parts, named_side = marks.resolve_body_part(args["bodyPart"])
+        if side and named_side and side != named_side:
+            raise BadUserInput(f"`bodyPart` names the {named_side} side but `side` is {side}")
+        side = side or named_side
+        conditions.append(f"m.bodyPart IN {statement.param(sorted(parts))}")
+    if side is not None:
+        conditions.append(f"m.side = {statement.param(side)}")
+    text = args.get("text")
+    if text:
+        source = (
+            f"CALL db.index.fulltext.queryNodes('mark_descriptions', "
+            f"{statement.param(lucene_text_query(text))}, {{limit: {MAX_MARK_CANDIDATES}}}) "
+            f"YIELD node AS m, score"
+        )
+    elif len(conditions) > 1:
+        source = "MATCH (m:Mark) WITH m, 0.0 AS score"
+    else:
+        raise BadUserInput("give at least one of `type`, `bodyPart`, `side` or `text`")
+    return f"{source} WHERE {' AND '.join(conditions)}"
 
 
 def plan_search_marks(
@@ -344,28 +380,7 @@ def plan_search_marks(
 ) -> Plan:
     size = page_size(first)
     statement, projector = _statement(principal)
-    conditions = ["true"]
-    if args.get("type") is not None:
-        conditions.append(f"m.type = {statement.param(args['type'].value)}")
-    side = args["side"].value if args.get("side") is not None else None
-    if args.get("bodyPart"):
-        parts, named_side = marks.resolve_body_part(args["bodyPart"])
-        if side and named_side and side != named_side:
-            raise BadUserInput(f"`bodyPart` names the {named_side} side but `side` is {side}")
-        side = side or named_side
-        conditions.append(f"m.bodyPart IN {statement.param(sorted(parts))}")
-    if side is not None:
-        conditions.append(f"m.side = {statement.param(side)}")
-    if args.get("text"):
-        source = (
-            f"CALL db.index.fulltext.queryNodes('mark_descriptions', "
-            f"{statement.param(lucene_text_query(args['text']))}, {{limit: {MAX_SEARCH_CANDIDATES}}}) "
-            f"YIELD node AS m, score"
-        )
-    elif len(conditions) > 1:
-        source = "MATCH (m:Mark) WITH m, 1.0 AS score"
-    else:
-        raise BadUserInput("give at least one of `type`, `bodyPart`, `side` or `text`")
+    source = mark_matches(statement, args)
     mark = _edge_field(selection, "MarkHit", "mark")
     bearer = _edge_field(selection, "MarkHit", "bearer")
     full = projector.node("o", "Offender", bearer.fields("Offender") if bearer else (), "c")
@@ -383,10 +398,9 @@ def plan_search_marks(
         score, hit_id = statement.param(cursor[0]), statement.param(cursor[1])
         keyset = f"(score < {score} OR (score = {score} AND hit > {hit_id}))"
     cypher = (
-        f"{source} WHERE {' AND '.join(conditions)} "
-        f"MATCH (m)<-[r:HAS_MARK]-(o:Offender) "
+        f"{source} MATCH (m)<-[r:HAS_MARK]-(o:Offender) "
         f"WITH m, o, r, score, {access.ceiling('o', 's0')} AS c "
-        f"WHERE {_visible_bearer('r')} "
+        f"WHERE {visible_bearer('r')} "
         f"WITH m, o, c, CASE WHEN c > 0 THEN c ELSE {access.CARD_RANK} END AS mc, score, "
         f"m.id + '/' + o.id AS hit WHERE {keyset} "
         f"ORDER BY score DESC, hit ASC LIMIT {statement.param(size + 1)} "
@@ -427,6 +441,37 @@ def _anchored_page(
 MAX_VEHICLE_NOMINALS = 100
 
 
+def vehicle_matches(
+    statement: Statement,
+    var: str,
+    vrm: str | None,
+    make: str | None = None,
+    model: str | None = None,
+    colour: str | None = None,
+) -> str:
+    """Cypher: vehicle `var` matches a plate pattern and/or make, model, colour (case ignored)."""
+    conditions = []
+    if vrm is not None:
+        try:
+            regex = ukformats.vrm_pattern_regex(vrm)
+            prefix = ukformats.vrm_pattern_prefix(vrm)
+        except ValueError as error:
+            raise BadUserInput(f"`vrm`: {error}") from None
+        # A literal prefix lets the plate index narrow the scan before the pattern is applied.
+        if prefix:
+            conditions.append(f"{var}.vrm STARTS WITH {statement.param(prefix)}")
+        conditions.append(f"{var}.vrm =~ {statement.param(regex)}")
+    for name, value in (("make", make), ("model", model), ("colour", colour)):
+        if value is not None:
+            words = " ".join(value.split()).lower()
+            if not words or len(words) > 40:
+                raise BadUserInput(f"`{name}` must be 1 to 40 characters")
+            conditions.append(f"toLower({var}.{name}) = {statement.param(words)}")
+    if not conditions:
+        raise BadUserInput("give at least one of `vrm`, `make`, `model` or `colour`")
+    return " AND ".join(conditions)
+
+
 def plan_vehicles(
     selection: Selected,
     principal: Principal,
@@ -442,25 +487,7 @@ def plan_vehicles(
     card, sealed (no onward links). Each edge lists the nominals the principal may see use it."""
     size = page_size(first)
     statement, projector = _statement(principal)
-    conditions = []
-    if vrm is not None:
-        try:
-            regex = ukformats.vrm_pattern_regex(vrm)
-            prefix = ukformats.vrm_pattern_prefix(vrm)
-        except ValueError as error:
-            raise BadUserInput(f"`vrm`: {error}") from None
-        # A literal prefix lets the plate index narrow the scan before the pattern is applied.
-        if prefix:
-            conditions.append(f"n.vrm STARTS WITH {statement.param(prefix)}")
-        conditions.append(f"n.vrm =~ {statement.param(regex)}")
-    for name, value in (("make", make), ("model", model), ("colour", colour)):
-        if value is not None:
-            words = " ".join(value.split()).lower()
-            if not words or len(words) > 40:
-                raise BadUserInput(f"`{name}` must be 1 to 40 characters")
-            conditions.append(f"toLower(n.{name}) = {statement.param(words)}")
-    if not conditions:
-        raise BadUserInput("give at least one of `vrm`, `make`, `model` or `colour`")
+    conditions = vehicle_matches(statement, "n", vrm, make, model, colour)
     node = _edge_field(selection, "VehicleEdge", "node")
     fields = node.only() if node else ()
     nominals = _edge_field(selection, "VehicleEdge", "nominals")
@@ -474,7 +501,7 @@ def plan_vehicles(
             f"ELSE {projector.sealed('n', 'Vehicle', fields)} END",
             "nominals": (
                 f"COLLECT {{ MATCH (n)<-[u:USES]-(o:Offender) "
-                f"WITH o, u, {access.ceiling('o', 's1')} AS c WHERE {_visible_bearer('u')} "
+                f"WITH o, u, {access.ceiling('o', 's1')} AS c WHERE {visible_bearer('u')} "
                 f"WITH DISTINCT o, c ORDER BY o.id LIMIT {MAX_VEHICLE_NOMINALS} "
                 f"RETURN CASE WHEN c > 0 THEN {full} ELSE {stub} END }}"
             ),
@@ -485,7 +512,7 @@ def plan_vehicles(
         f"WHERE {access.on_card('u')} AND NOT {access.in_scope('o', 's2')} }})"
     )
     cypher = (
-        f"MATCH (n:Vehicle) WHERE {' AND '.join(conditions)} "
+        f"MATCH (n:Vehicle) WHERE {conditions} "
         f"WITH n, {anchored('n', 'Vehicle')} AS anchored WHERE anchored OR {card_only} "
         f"WITH n, anchored, n.vrm AS k "
         f"WHERE {_keyset(decode_cursor(after), statement, 'k', 'n')} "

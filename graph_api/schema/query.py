@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from graph_api import cypher_files, marks
-from graph_api.planner import analysis, roots
+from graph_api.planner import analysis, identify, roots
 from graph_api.planner.selection import root_selection
 from graph_api.schema.context import RequestContext
 from graph_api.schema.enums import Gender, LinkType, MarkType, Side
@@ -18,7 +18,9 @@ from graph_api.schema.types import (
     DEFAULT_PAGE,
     AddressConnection,
     AuditRecordConnection,
+    IdentifyCandidate,
     LinkedPerson,
+    MarkClue,
     MarkHitConnection,
     MarkVocabulary,
     NearbyOffender,
@@ -29,7 +31,9 @@ from graph_api.schema.types import (
     OffenderFilter,
     OffenderOrder,
     Path,
+    PlaceClue,
     SearchHitConnection,
+    VehicleClue,
     VehicleConnection,
 )
 
@@ -164,6 +168,42 @@ class Query:
         plan = roots.plan_vehicles(
             root_selection(info._raw_info), principal, vrm, first, after, make, model, colour
         )
+        return await _answer(info, plan)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="A witness enquiry: candidates ranked by how many clues they match, each "
+        "with the reasons. Clues: `name` fragments, `marks`, a `vehicle`, a `place`; `gender` and "
+        "an age range (`ageFrom`-`ageTo` on `on`, default today) narrow them. In-scope offenders "
+        "in full; with NATIONAL_SEARCH also out-of-scope ones matched on what their card shows "
+        "(names, OFFICIAL marks and vehicles; never a place), as RestrictedNominal. " + _READS
+    )
+    async def identify(
+        self,
+        info: Context,
+        gender: Gender | None = None,
+        age_from: int | None = None,
+        age_to: int | None = None,
+        on: dt.date | None = None,
+        name: str | None = None,
+        marks: list[MarkClue] | None = None,
+        vehicle: VehicleClue | None = None,
+        place: PlaceClue | None = None,
+        first: First = DEFAULT_PAGE,
+    ) -> list[IdentifyCandidate]:
+        principal = info.context.principal_with_purpose()
+        selection = root_selection(info._raw_info)
+        args = selection.args
+        enquiry = identify.Enquiry(
+            gender=gender.value if gender else None,
+            age_from=age_from,
+            age_to=age_to,
+            on=on,
+            name=name,
+            marks=tuple(args.get("marks") or ()),
+            vehicle=args.get("vehicle"),
+            place=args.get("place"),
+        )
+        plan = identify.plan_identify(selection, principal, enquiry, first)
         return await _answer(info, plan)  # type: ignore[no-any-return]
 
     @strawberry.field(

@@ -458,6 +458,49 @@ class VehicleEdge:
     )
 
 
+@strawberry.type(description="A candidate of a witness enquiry, with why it matched.")
+class IdentifyCandidate:
+    score: float = strawberry.field(description="The sum of what the clues matched; higher first.")
+    reasons: list[str] = strawberry.field(
+        description="What matched, in words: \"tattoo, left forearm: 'serpent' ~ 'snake'\"."
+    )
+    nominal: Nominal
+
+
+@strawberry.input(description="A mark the witness saw; every given part must hold.")
+class MarkClue:
+    type: MarkType | None = None
+    body_part: str | None = strawberry.field(
+        default=None, description="Words of `markVocabulary`: 'arm' also finds 'forearm'."
+    )
+    side: Side | None = None
+    words: str | None = strawberry.field(
+        default=None, description="What it shows: matched by stem, synonym and one typo."
+    )
+
+
+@strawberry.input(description="A vehicle the witness saw; every given part must hold.")
+class VehicleClue:
+    vrm: str | None = strawberry.field(
+        default=None, description="Plate pattern: `?` one unknown character, `*` any run."
+    )
+    make: str | None = None
+    model: str | None = None
+    colour: str | None = None
+
+
+@strawberry.input(
+    description="A place: a postcode, or a point and radius (at most 50 km, default 1 km), "
+    "against current and past addresses (those valid on `on`, when given)."
+)
+class PlaceClue:
+    postcode: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    radius_metres: float | None = None
+    on: dt.date | None = None
+
+
 @strawberry.type(description="A body part of the mark vocabulary and the parts it covers.")
 class BodyPartTerm:
     name: str

@@ -20,6 +20,7 @@ import pytest
 from policy_oracle import RANK, PolicyOracle, RawGraph, Seen, Viewer
 
 from graph_api.domain import Classification, Role
+from graph_api.marks import resolve_body_part
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -749,6 +750,74 @@ async def test_search_marks_scope(asker: Asker) -> None:
         snakes,
         {hit: shown for hit, shown in got.items() if hit in snakes},
     )
+    asker.verdict()
+
+
+# --- identify (rule 5: a clue matches only what the principal could be shown) -------------------
+
+IDENTIFY = (
+    "query($marks: [MarkClue!], $vehicle: VehicleClue, $place: PlaceClue, $gender: Gender, "
+    "$ageFrom: Int, $ageTo: Int) { identify(marks: $marks, vehicle: $vehicle, place: $place, "
+    "gender: $gender, ageFrom: $ageFrom, ageTo: $ageTo, first: 100) { score reasons "
+    f"nominal {{ {NOMINAL} }} }} }}"
+)
+
+
+def covered(body_part: str) -> frozenset[str]:
+    """The stored parts a body part covers (the vocabulary is tested in tests/test_marks.py;
+    here it only says which marks a clue names)."""
+    return resolve_body_part(body_part)[0]
+
+
+def _born(age_from: int, age_to: int) -> tuple[dt.date, dt.date]:
+    """Dates of birth of someone aged age_from to age_to today (as a witness means it)."""
+
+    def years_before(years: int) -> dt.date:
+        try:
+            return TODAY.replace(year=TODAY.year - years)
+        except ValueError:
+            return TODAY.replace(year=TODAY.year - years, day=28)
+
+    return years_before(age_to + 1) + dt.timedelta(days=1), years_before(age_from)
+
+
+@pytest.mark.parametrize("asker", KINDS, indirect=True)
+async def test_identify_scope(asker: Asker) -> None:
+    """Clues taken from the pool's own marks, plates and addresses, whatever their
+    classification: the candidates are exactly those the oracle says a clue may reach."""
+    oracle = asker.oracle
+    graph = oracle.graph
+    enquiries: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for oid in asker.offenders[:: max(1, len(asker.offenders) // 8)]:
+        props = graph.nodes[oid].props
+        gender = str(props["gender"])
+        for link in graph.fact_links(oid, "marks")[:1]:
+            mark = graph.nodes[link.end].props
+            clue = {"type": mark["type"], "bodyPart": mark["bodyPart"], "side": mark["side"]}
+            enquiries.append(
+                ({"marks": [clue], "gender": gender},
+                 {"marks": [(mark["type"], covered(mark["bodyPart"]), mark["side"])],
+                  "gender": gender})
+            )  # fmt: skip
+        for link in graph.fact_links(oid, "vehicles")[:1]:
+            vrm = str(graph.nodes[link.end].props["vrm"])
+            enquiries.append(
+                ({"vehicle": {"vrm": vrm[:-1] + "?"}, "ageFrom": 18, "ageTo": 60},
+                 {"vrm": vrm[:-1] + "?", "born": _born(18, 60)})
+            )  # fmt: skip
+        for link in graph.fact_links(oid, "addresses")[:1]:
+            postcode = str(graph.nodes[link.end].props["postcode"])
+            enquiries.append(({"place": {"postcode": postcode}}, {"postcode": postcode}))
+    assert enquiries
+    for variables, clues in enquiries:
+        data = await asker.ask(IDENTIFY, variables)
+        candidates = data["identify"]
+        got = {c["nominal"]["id"]: c["nominal"]["__typename"] for c in candidates}
+        asker.differ(f"identify({variables})", oracle.identify(**clues), got)
+        asker.differ(f"identify({variables}) reasons", True, all(c["reasons"] for c in candidates))
+        scores = [c["score"] for c in candidates]
+        asker.differ(f"identify({variables}) ranked", sorted(scores, reverse=True), scores)
+        check_cards(asker, f"identify({variables})", (c["nominal"] for c in candidates))
     asker.verdict()
 
 
