@@ -164,6 +164,37 @@ class Projector:
             elif field.name == "card":
                 card = self.card(var, field)
                 entries.append(f"{_key(field.key)}: CASE WHEN $national THEN {card} ELSE null END")
+            elif field.name == "accessRequest":
+                entries.append(f"{_key(field.key)}: {self.my_access_request(var, field)}")
+        return "{" + ", ".join(entries) + "}"
+
+    def my_access_request(self, var: str, selection: Selected) -> str:
+        """The principal's agency's latest access request for offender `var`, or null."""
+        q = self.statement.var("q")
+        return (
+            f"head(COLLECT {{ MATCH ({q}:AccessRequest {{requesterAgency: $agency}})-[:FOR]->"
+            f"({var}) WITH {q} ORDER BY {q}.requestedAt DESC LIMIT 1 "
+            f"RETURN {self.access_request(q, selection.only())} }})"
+        )
+
+    def access_request(self, var: str, fields: tuple[Selected, ...]) -> str:
+        """Map of access request `var` (rule 8); its offender as the principal sees it now."""
+        entries = ["__typename: 'AccessRequest'"]
+        for field in fields:
+            if field.name in {"requesterAgency", "managingAgency"}:
+                value = self.agency(f"{var}.{field.name}", field)
+            elif field.name == "offender":
+                o, c = self.statement.var("o"), self.statement.var("c")
+                full = self.node(o, "Offender", field.fields("Offender"), c)
+                stub = self.restricted(o, field.fields("RestrictedNominal"))
+                value = (
+                    f"head(COLLECT {{ MATCH ({var})-[:FOR]->({o}:Offender) "
+                    f"WITH {o}, {access.ceiling(o, self.statement.var('s'))} AS {c} "
+                    f"RETURN CASE WHEN {c} > 0 THEN {full} ELSE {stub} END }})"
+                )
+            else:
+                value = f"{var}.{_key(field.name)}"
+            entries.append(f"{_key(field.key)}: {value}")
         return "{" + ", ".join(entries) + "}"
 
     def card(self, var: str, selection: Selected) -> str:

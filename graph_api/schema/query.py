@@ -9,13 +9,14 @@ import strawberry
 from strawberry.types import Info
 
 from graph_api import cypher_files, marks
-from graph_api.planner import analysis, identify, roots
+from graph_api.planner import access_requests, analysis, identify, roots
 from graph_api.planner.selection import root_selection
 from graph_api.schema.context import RequestContext
-from graph_api.schema.enums import Gender, LinkType, MarkType, Side
+from graph_api.schema.enums import AccessRequestState, Gender, LinkType, MarkType, Side
 from graph_api.schema.reference import Agency, Me
 from graph_api.schema.types import (
     DEFAULT_PAGE,
+    AccessRequest,
     AddressConnection,
     AuditRecordConnection,
     IdentifyCandidate,
@@ -204,6 +205,19 @@ class Query:
             place=args.get("place"),
         )
         plan = identify.plan_identify(selection, principal, enquiry, first)
+        return await _answer(info, plan)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="Access requests your agency made, and those made to it for offenders it "
+        "manages, newest first; only those in `state` when given (rule 8). " + _READS
+    )
+    async def access_requests(
+        self, info: Context, state: AccessRequestState | None = None, first: First = DEFAULT_PAGE
+    ) -> list[AccessRequest]:
+        principal = info.context.principal_with_purpose()
+        plan = access_requests.plan_access_requests(
+            root_selection(info._raw_info), principal, state.value if state else None, first
+        )
         return await _answer(info, plan)  # type: ignore[no-any-return]
 
     @strawberry.field(

@@ -15,6 +15,7 @@ from typing import Annotated, Generic, TypeVar
 import strawberry
 
 from graph_api.schema.enums import (
+    AccessRequestState,
     AddressKind,
     AssociationType,
     Classification,
@@ -24,6 +25,7 @@ from graph_api.schema.enums import (
     NominalType,
     RiskLevel,
     RiskTool,
+    ShareMode,
     Side,
     VehicleRole,
 )
@@ -134,6 +136,29 @@ class IdentificationCard:
 
 
 @strawberry.type(
+    description="A request for a share of an offender, from an agency that met it as a "
+    "RestrictedNominal to the agency that manages it (rule 8). Both sides see it."
+)
+class AccessRequest(Node):
+    id: strawberry.ID
+    offender: Nominal = strawberry.field(description="The offender, as the principal sees it now.")
+    requester_agency: Agency
+    requester_user_id: str
+    managing_agency: Agency = strawberry.field(description="The agency asked (at the time).")
+    purpose: str | None
+    justification: str
+    mode: ShareMode
+    ceiling: Classification = strawberry.field(description="The highest classification asked for.")
+    state: AccessRequestState
+    requested_at: dt.datetime
+    decided_at: dt.datetime | None
+    decided_by: str | None = strawberry.field(description="User who decided or withdrew it.")
+    reason: str | None = strawberry.field(description="Why it was refused (or a note on approval).")
+    granted_ceiling: Classification | None
+    granted_until: dt.date | None
+
+
+@strawberry.type(
     description="An offender outside the principal's scope: its id and managing agency (with "
     "the agency's public-protection contact), so an analyst knows whom to ask; and, for "
     "NATIONAL_SEARCH only, its identification card."
@@ -143,6 +168,9 @@ class RestrictedNominal(Node):
     managing_agency: Agency
     card: IdentificationCard | None = strawberry.field(
         description="The identification card. Requires NATIONAL_SEARCH; null otherwise."
+    )
+    access_request: AccessRequest | None = strawberry.field(
+        description="Your agency's latest request for a share of it, if any (`requestAccess`)."
     )
 
 

@@ -121,7 +121,7 @@ async def execute(
     write: Write,
     read_back: Callable[[dict[str, Any]], Plan] | None = None,
     idempotency: Idempotency | None = None,
-    audit: Callable[[Any], dict[str, Any]] | None = None,
+    audit: Callable[[Any, dict[str, Any]], dict[str, Any]] | None = None,
 ) -> Outcome:
     """Run `write` in one transaction and return the changed object.
 
@@ -129,7 +129,8 @@ async def execute(
     client selected it; it runs in the same transaction (so it sees the change). Without it
     the statement's record is the answer. With `idempotency`, a key already answered returns
     that answer (CONFLICT if it was for another document), and a new one stores this answer.
-    With `audit`, the audit record of the change (built from the answer) is written in the
+    With `audit`, the audit record of the change (built from the answer and the statement's
+    record) is written in the
     same transaction: no change stands without its record (DESIGN.md §6).
     """
 
@@ -174,7 +175,7 @@ async def execute(
                 },
             )
         if audit is not None:
-            await tx.run(cypher_files.query("audit_records"), {"records": [audit(value)]})
+            await tx.run(cypher_files.query("audit_records"), {"records": [audit(value, record)]})
         return Outcome(value, replayed=False, record=record)
 
     try:

@@ -52,7 +52,8 @@ CODES = {"UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT", "NOT_FOUND", "CONFLIC
 ID_ARGUMENTS = {"id", "offenderId", "fromId", "toId", "firstId", "secondId"}
 #: Root fields whose answers carry offender data (me and agencies are reference data).
 ROOTS = ["offender", "offenders", "searchOffenders", "searchMarks", "vehicles", "addresses",
-         "offendersNear", "network", "shortestPath", "commonAssociates", "node"]  # fmt: skip
+         "offendersNear", "network", "shortestPath", "commonAssociates", "node",
+         "identify"]  # fmt: skip
 TODAY = dt.date.today()
 
 
