@@ -34,8 +34,8 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Test settings: the test instance, a fixed JWT secret, production mode.
 
     The request limits and the statement timeout are raised: the scope oracle checks ten
-    offenders per request, with ~190 aliases and ~2,600 tokens, far beyond what a client needs. tests/schema/test_limits.py
-    builds apps with the production defaults (and shows the documented queries fit them).
+    offenders per request, with ~190 aliases and ~2,600 tokens, far beyond what a client needs.
+    tests/schema/test_limits.py builds apps with the production defaults (and shows the documented queries fit them).
     """
     return Settings(
         graph_api_jwt_secret="test-secret-not-for-production-0123456789",  # type: ignore[arg-type]
