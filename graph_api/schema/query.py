@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from graph_api import cypher_files, marks
-from graph_api.planner import access_requests, analysis, identify, roots
+from graph_api.planner import access_requests, analysis, gallery, identify, roots
 from graph_api.planner.selection import root_selection
 from graph_api.schema.context import RequestContext
 from graph_api.schema.enums import AccessRequestState, Gender, LinkType, MarkType, Side
@@ -32,6 +32,7 @@ from graph_api.schema.types import (
     OffenderFilter,
     OffenderOrder,
     Path,
+    PhotoHit,
     PlaceClue,
     SearchHitConnection,
     VehicleClue,
@@ -205,6 +206,29 @@ class Query:
             place=args.get("place"),
         )
         plan = identify.plan_identify(selection, principal, enquiry, first)
+        return await _answer(info, plan)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="A gallery: photographs of the marks matching `type`, `bodyPart`, `side` and "
+        "`text` (as in `searchMarks`), and of their bearers' faces unless `faces` is false, best "
+        "match first. Only photographs the principal may see: within an in-scope bearer's "
+        "ceiling; with NATIONAL_SEARCH, an out-of-scope bearer's OFFICIAL ones. " + _READS
+    )
+    async def search_photos(
+        self,
+        info: Context,
+        type: MarkType | None = None,
+        body_part: str | None = None,
+        side: Side | None = None,
+        text: str | None = None,
+        faces: bool = True,
+        first: First = DEFAULT_PAGE,
+    ) -> list[PhotoHit]:
+        principal = info.context.principal_with_purpose()
+        filters = {"type": type, "bodyPart": body_part, "side": side, "text": text}
+        plan = gallery.plan_search_photos(
+            root_selection(info._raw_info), principal, filters, faces, first
+        )
         return await _answer(info, plan)  # type: ignore[no-any-return]
 
     @strawberry.field(

@@ -486,6 +486,24 @@ class VehicleEdge:
     )
 
 
+@strawberry.enum(description="What a photograph of the gallery shows.")
+class PhotoSubject(Enum):
+    FACE = "FACE"
+    MARK = "MARK"
+
+
+@strawberry.type(
+    description="A photograph of a matching mark, or of its bearer's face, with the bearer: in "
+    "full when in scope, else (NATIONAL_SEARCH, OFFICIAL only) a RestrictedNominal."
+)
+class PhotoHit:
+    score: float
+    subject: PhotoSubject
+    photo: Photo
+    mark: Mark | None = strawberry.field(description="The mark shown; null for a face.")
+    nominal: Nominal
+
+
 @strawberry.type(description="A candidate of a witness enquiry, with why it matched.")
 class IdentifyCandidate:
     score: float = strawberry.field(description="The sum of what the clues matched; higher first.")
