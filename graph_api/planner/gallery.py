@@ -28,7 +28,7 @@ def plan_search_photos(
     size = page_size(first)
     statement, projector = _statement(principal)
     source = mark_matches(statement, args)
-    entries = ["__typename: 'PhotoHit'"]
+    entries = []
     for field in selection.only():
         if field.name == "score":
             value = "score"

@@ -196,7 +196,6 @@ def plan_identify(
     def shape(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [
             {
-                "__typename": "IdentifyCandidate",
                 **{f.key: _candidate_field(f.name, record, enquiry) for f in selection.only()},
             }
             for record in records

@@ -1,7 +1,8 @@
 """Turns a selection below a node into one Cypher map expression, link lists included.
 
 Every link list becomes a `COLLECT {}` subquery that applies the access policy to each link
-(`graph_api.access`), so one statement answers the whole selection, however deep.
+(`graph_api.access`), so one statement answers the whole selection, however deep. Each node
+carries its cap down the walk, so a share's ceiling bounds everything reached through it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from graph_api import access
 from graph_api.errors import BadUserInput
+from graph_api.planner.markers import ID_KEY, TYPE_KEY
 
 if TYPE_CHECKING:
     from graph_api.planner.selection import Selected
@@ -128,6 +130,10 @@ def _key(name: str) -> str:
     return f"`{name}`"
 
 
+_TYPE = f"`{TYPE_KEY}`"
+_ID = f"`{ID_KEY}`"
+
+
 class Projector:
     """Builds map projections into one statement (shared parameters and variable names)."""
 
@@ -136,26 +142,25 @@ class Projector:
 
     # --- nodes ------------------------------------------------------------------------------
 
-    def node(
-        self, var: str, type_name: str, fields: tuple[Selected, ...], ceiling: str = ""
-    ) -> str:
+    def node(self, var: str, type_name: str, fields: tuple[Selected, ...], cap: str = "0") -> str:
         """Map of the selected fields of node `var` as GraphQL type `type_name`.
 
-        `ceiling` names the variable holding ceiling(var) when `var` is an in-scope offender.
+        `cap` is the Cypher expression of the node's cap (docs/access-policy.md, "Caps"): the
+        highest rank of what may be seen through it. Its link lists and photos keep to it.
         """
         if type_name == "RestrictedNominal":
             return self.restricted(var, fields)
-        entries = [f"__typename: '{type_name}'"]
+        entries = [f"{_TYPE}: '{type_name}'"]
         if type_name == "Offender":
-            entries.append(f"__id: {var}.id")  # for the audit record, whatever was selected
+            entries.append(f"{_ID}: {var}.id")
         for field in fields:
-            entries.append(f"{_key(field.key)}: {self._field(var, type_name, field, ceiling)}")
+            entries.append(f"{_key(field.key)}: {self._field(var, type_name, field, cap)}")
         return "{" + ", ".join(entries) + "}"
 
     def restricted(self, var: str, fields: tuple[Selected, ...]) -> str:
         """An out-of-scope offender (rule 4): its id and managing agency, and for a principal
         with NATIONAL_SEARCH (`$national`) its identification card; nothing else."""
-        entries = ["__typename: 'RestrictedNominal'", f"__id: {var}.id"]
+        entries = [f"{_TYPE}: 'RestrictedNominal'", f"{_ID}: {var}.id"]
         for field in fields:
             if field.name == "id":
                 entries.append(f"{_key(field.key)}: {var}.id")
@@ -179,7 +184,7 @@ class Projector:
 
     def access_request(self, var: str, fields: tuple[Selected, ...]) -> str:
         """Map of access request `var` (rule 8); its offender as the principal sees it now."""
-        entries = ["__typename: 'AccessRequest'"]
+        entries = [f"{_TYPE}: 'AccessRequest'"]
         for field in fields:
             if field.name in {"requesterAgency", "managingAgency"}:
                 value = self.agency(f"{var}.{field.name}", field)
@@ -200,7 +205,7 @@ class Projector:
     def card(self, var: str, selection: Selected) -> str:
         """The identification card of offender `var` (rule 4): names, aliases, date of birth,
         gender, and only what is classified OFFICIAL of its photos, marks and vehicle links."""
-        entries = ["__typename: 'IdentificationCard'"]
+        entries = [f"{_TYPE}: 'IdentificationCard'"]
         for field in selection.only():
             if field.name == "photos":
                 value = self.photos(var, str(access.CARD_RANK), field)
@@ -216,7 +221,7 @@ class Projector:
         rel, label, type_name = CARD_LISTS[field.name]
         st = self.statement
         r, n = st.var("r"), st.var("n")
-        entries = [f"__typename: '{type_name}'"]
+        entries = [f"{_TYPE}: '{type_name}'"]
         for sub in field.only():
             if sub.name in {"from", "to", "role"}:
                 value = f"{r}.{_key(sub.name)}"
@@ -234,7 +239,7 @@ class Projector:
     def sealed(self, var: str, type_name: str, fields: tuple[Selected, ...]) -> str:
         """A shared node known only from an identification card (a vehicle found by a national
         search): its own properties, and no onward links (every list empty, `withheld`)."""
-        entries = [f"__typename: '{type_name}'"]
+        entries = [f"{_TYPE}: '{type_name}'"]
         for field in fields:
             if (type_name, field.name) in LINKS:
                 value = _sealed_connection(field)
@@ -247,28 +252,29 @@ class Projector:
             entries.append(f"{_key(field.key)}: {value}")
         return "{" + ", ".join(entries) + "}"
 
-    def person(self, var: str, ceiling: str, selection: Selected) -> str:
+    def person(self, var: str, ceiling: str, cap: str, selection: Selected) -> str:
         """A person at the end of a link: Offender, Associate or RestrictedNominal by scope.
 
-        `ceiling` is null for an associate, 0 for an out-of-scope offender.
+        `ceiling` is the person's own: null for an associate, 0 for an out-of-scope offender;
+        `cap` the person's cap on the walk that reached it.
         """
-        offender = self.node(var, "Offender", selection.fields("Offender"), ceiling)
-        associate = self.node(var, "Associate", selection.fields("Associate"))
+        offender = self.node(var, "Offender", selection.fields("Offender"), cap)
+        associate = self.node(var, "Associate", selection.fields("Associate"), cap)
         restricted = self.restricted(var, selection.fields("RestrictedNominal"))
         return (
             f"CASE WHEN {ceiling} IS NULL THEN {associate} "
             f"WHEN {ceiling} > 0 THEN {offender} ELSE {restricted} END"
         )
 
-    def any_node(self, var: str, ceiling: str, selection: Selected) -> str:
+    def any_node(self, var: str, ceiling: str, cap: str, selection: Selected) -> str:
         """A node of a network or path, of whichever type its labels make it.
 
-        `ceiling` holds ceiling(var) for an offender and null otherwise.
+        `ceiling` holds ceiling(var) for an offender and null otherwise; `cap` its cap.
         """
-        branches = [f"WHEN {var}:Offender THEN {self.person(var, ceiling, selection)}"]
+        branches = [f"WHEN {var}:Offender THEN {self.person(var, ceiling, cap, selection)}"]
         for label in ("Associate", "Address", "Vehicle", "Mark"):
             branches.append(
-                f"WHEN {var}:{label} THEN {self.node(var, label, selection.fields(label))}"
+                f"WHEN {var}:{label} THEN {self.node(var, label, selection.fields(label), cap)}"
             )
         return f"CASE {' '.join(branches)} ELSE null END"
 
@@ -278,14 +284,14 @@ class Projector:
         inner = self.node(a, "Agency", selection.only("Agency"))
         return f"head(COLLECT {{ MATCH ({a}:Agency {{code: {code}}}) RETURN {inner} }})"
 
-    def _field(self, var: str, type_name: str, field: Selected, ceiling: str) -> str:
+    def _field(self, var: str, type_name: str, field: Selected, cap: str) -> str:
         spec = LINKS.get((type_name, field.name))
         if spec is not None:
-            return self.links(var, type_name, ceiling, spec, field)
+            return self.links(var, type_name, cap, spec, field)
         if (type_name, field.name) in PHOTO_LISTS:
-            return self.photos(var, ceiling or "null", field)
+            return self.photos(var, cap, field)
         if field.name == "photosWithheld":
-            return self.photos_withheld(var, ceiling or "null")
+            return self.photos_withheld(var, cap)
         if field.name == "managingAgency":
             return self.agency(f"{var}.managingAgency", field)
         template = _COMPUTED.get(field.name)
@@ -293,22 +299,23 @@ class Projector:
             return template.format(v=var)
         return f"{var}.{_key(field.name)}"
 
-    def photos(self, target: str, ceiling: str, field: Selected) -> str:
-        """The photos of `target` whose `DEPICTS` link is visible, newest first (at most
-        MAX_PHOTOS). `ceiling` is ceiling(target) for an offender and null for a mark."""
+    def photos(self, target: str, cap: str, field: Selected) -> str:
+        """The photos of `target` (an offender or a mark) whose `DEPICTS` link is visible
+        within `target`'s cap, newest first (at most MAX_PHOTOS)."""
         st = self.statement
         d, p = st.var("d"), st.var("p")
         photo = self.node(p, "Photo", field.only())
         return (
             f"COLLECT {{ MATCH ({p}:Photo)-[{d}:DEPICTS]->({target}) "
-            f"WHERE {access.link_visible(d, ceiling, 'null')} "
+            f"WHERE {access.link_visible(d, cap, 'null', 'false')} "
             f"WITH {p} ORDER BY {p}.takenOn DESC, {p}.id ASC LIMIT {MAX_PHOTOS} RETURN {photo} }}"
         )
 
-    def photos_withheld(self, target: str, ceiling: str) -> str:
-        """Cypher: `target` has photos whose `DEPICTS` link the principal may not see (rule 9)."""
+    def photos_withheld(self, target: str, cap: str) -> str:
+        """Cypher: `target` has photos whose `DEPICTS` link the principal may not see within
+        `target`'s cap (rule 9)."""
         d, p = self.statement.var("d"), self.statement.var("p")
-        visible = access.link_visible(d, ceiling, "null")
+        visible = access.link_visible(d, cap, "null", "false")
         return (
             f"EXISTS {{ MATCH ({p}:Photo)-[{d}:DEPICTS]->({target}) "
             f"WHERE NOT coalesce({visible}, false) }}"
@@ -317,17 +324,21 @@ class Projector:
     # --- link lists -------------------------------------------------------------------------
 
     def links(
-        self, source: str, source_type: str, ceiling: str, spec: LinkSpec, field: Selected
+        self, source: str, source_type: str, cap: str, spec: LinkSpec, field: Selected
     ) -> str:
-        """A connection of links from `source`, each visible under the policy, keyset-paged."""
+        """A connection of links from `source` (whose cap is `cap`), each visible under the
+        policy, keyset-paged."""
         st = self.statement
-        r, t, ct = st.var("r"), st.var("t"), st.var("c")
+        r, t, ct, tc = st.var("r"), st.var("t"), st.var("c"), st.var("k")
         first = page_size(field.args.get("first"))
         arrow = {"out": f"-[{r}:{spec.rel}]->", "in": f"<-[{r}:{spec.rel}]-"}.get(
             spec.direction, f"-[{r}:{spec.rel}]-"
         )
-        near = ceiling if source_type == "Offender" else "null"
-        conditions = [access.link_visible(r, near, ct), *self._link_filters(r, t, field)]
+        from_offender = "true" if source_type == "Offender" else "false"
+        conditions = [
+            access.link_visible(r, cap, ct, from_offender),
+            *self._link_filters(r, t, field),
+        ]
         ceiling_of_target = (
             access.person_ceiling(t, st.var("s")) if spec.target_label == "Person" else "null"
         )
@@ -342,12 +353,12 @@ class Projector:
         if keyset is not None:
             day, node_id = st.param(keyset[0]), st.param(keyset[1])
             paged += f" AND ({r}.from < {day} OR ({r}.from = {day} AND {t}.id > {node_id}))"
-        row = self._link_row(r, t, ct, spec, field)
+        row = self._link_row(r, t, ct, tc, spec, field)
         limit = st.param(first + 1)
         page = st.param(first)
         rows = (
-            f"COLLECT {{ {paged} WITH {r}, {t}, {ct} ORDER BY {r}.from DESC, {t}.id ASC "
-            f"LIMIT {limit} RETURN {row} }}"
+            f"COLLECT {{ {paged} WITH {r}, {t}, {ct}, {access.walk_cap(ct, cap)} AS {tc} "
+            f"ORDER BY {r}.from DESC, {t}.id ASC LIMIT {limit} RETURN {row} }}"
         )
         e = st.var("e")
         parts = []
@@ -360,29 +371,36 @@ class Projector:
             elif sub.name == "totalCount":
                 parts.append(f"{_key(sub.key)}: COUNT {{ {match} }}")
             elif sub.name == "withheld":
-                parts.append(f"{_key(sub.key)}: {self._withheld(source, arrow, near, spec, field)}")
+                hidden = self._withheld(source, arrow, cap, from_offender, spec, field)
+                parts.append(f"{_key(sub.key)}: {hidden}")
         return f"[{e} IN [{rows}] | {{{', '.join(parts)}}}][0]"
 
-    def _withheld(self, source: str, arrow: str, near: str, spec: LinkSpec, field: Selected) -> str:
+    def _withheld(
+        self,
+        source: str,
+        arrow: str,
+        cap: str,
+        from_offender: str,
+        spec: LinkSpec,
+        field: Selected,
+    ) -> str:
         """Cypher: links of this list (same filters) exist that the principal may not see
         (rule 9). Links to an out-of-scope offender count only where the list could show them
         as a stub (an association of an in-scope offender): a withheld marker says that
         something is hidden, never that an offender the principal may not know of exists."""
         st = self.statement
         r, t, ct = st.var("r"), st.var("t"), st.var("c")
-        arrow = _rename_link(arrow, r)
         ceiling_of_target = (
             access.person_ceiling(t, st.var("s")) if spec.target_label == "Person" else "null"
         )
-        visible = access.link_visible(r, near, ct)
+        visible = access.link_visible(r, cap, ct, from_offender)
         conditions = [
             f"NOT coalesce({visible}, false)",
-            f"({ct} IS NULL OR {ct} > 0 OR (coalesce({near} > 0, false) "
-            f"AND type({r}) = 'ASSOCIATED_WITH'))",
+            f"({ct} IS NULL OR {ct} > 0 OR ({from_offender} AND type({r}) = 'ASSOCIATED_WITH'))",
             *self._link_filters(r, t, field),
         ]
         return (
-            f"EXISTS {{ MATCH ({source}){arrow}({t}:{spec.target_label}) "
+            f"EXISTS {{ MATCH ({source}){_rename_link(arrow, r)}({t}:{spec.target_label}) "
             f"WITH {r}, {t}, {ceiling_of_target} AS {ct} WHERE {' AND '.join(conditions)} }}"
         )
 
@@ -396,7 +414,7 @@ class Projector:
             filters.append(f"{r}.type IN {self.statement.param([str(v.value) for v in types])}")
         return filters
 
-    def _link_row(self, r: str, t: str, ct: str, spec: LinkSpec, field: Selected) -> str:
+    def _link_row(self, r: str, t: str, ct: str, tc: str, spec: LinkSpec, field: Selected) -> str:
         """One row per link: the cursor, then the link map once per `edges` alias."""
         per_alias = [f"__cursor: toString({r}.from) + '|' + {t}.id"]
         for edges in field.only():
@@ -411,17 +429,17 @@ class Projector:
                 elif sub.name in {"to", "agency", "classification", *spec.extras}:
                     value = f"{r}.{_key(sub.name)}"
                 elif sub.name == spec.target_field:
-                    value = self._target(t, ct, spec, sub)
+                    value = self._target(t, ct, tc, spec, sub)
                 else:  # pragma: no cover - the schema admits no other field
                     raise BadUserInput(f"unknown link field {sub.name}")
                 entries.append(f"{_key(sub.key)}: {value}")
             per_alias.append(f"{_key(edges.key)}: {{{', '.join(entries)}}}")
         return "{" + ", ".join(per_alias) + "}"
 
-    def _target(self, t: str, ct: str, spec: LinkSpec, selection: Selected) -> str:
+    def _target(self, t: str, ct: str, tc: str, spec: LinkSpec, selection: Selected) -> str:
         if spec.target_type == "Person":
-            return self.person(t, ct, selection)
-        return self.node(t, spec.target_type, selection.only())
+            return self.person(t, ct, tc, selection)
+        return self.node(t, spec.target_type, selection.only(), tc)
 
     def _page_info(self, e: str, page: str, selection: Selected) -> str:
         entries = []

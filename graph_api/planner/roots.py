@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 from graph_api import access, cypher_files, marks, phonetic, ukformats
 from graph_api.domain import Role
 from graph_api.errors import BadUserInput, Forbidden
+from graph_api.planner.markers import ID_KEY, TYPE_KEY
 from graph_api.planner.projection import Projector, page_size
+from graph_api.planner.selection import by_response_key
 from graph_api.planner.statement import Statement
 
 if TYPE_CHECKING:
@@ -85,35 +87,33 @@ def decode_cursor(cursor: str | None) -> tuple[Any, str] | None:
     return value, node_id
 
 
-def _page(first: int) -> Callable[[list[dict[str, Any]]], dict[str, Any]]:
-    """Shape up to first+1 rows of (k, id, item) into a connection."""
+def _page(selection: Selected, first: int) -> Callable[[list[dict[str, Any]]], dict[str, Any]]:
+    """Shape up to first+1 rows of (k, id, item) into a connection, keyed by response keys.
+
+    `item` holds one map per `edges` alias (`_edge_map`); cursors and page info are added
+    here, under whatever names the client gave them.
+    """
 
     def shape(records: list[dict[str, Any]]) -> dict[str, Any]:
         rows = records[:first]
-        edges = [{"cursor": encode_cursor(r["k"], r["id"]), **r["item"]} for r in rows]
-        return {
-            "edges": edges,
-            "pageInfo": {
-                "hasNextPage": len(records) > first,
-                "endCursor": edges[-1]["cursor"] if edges else None,
-            },
+        cursors = [encode_cursor(r["k"], r["id"]) for r in rows]
+        page_info = {
+            "hasNextPage": len(records) > first,
+            "endCursor": cursors[-1] if cursors else None,
         }
+        answer: dict[str, Any] = {}
+        for field in selection.only():
+            if field.name == "edges":
+                named = [sub.key for sub in field.only() if sub.name == "cursor"]
+                answer[field.key] = [
+                    {**row["item"][field.key], **dict.fromkeys(named, cursor)}
+                    for row, cursor in zip(rows, cursors, strict=True)
+                ]
+            elif field.name == "pageInfo":
+                answer[field.key] = by_response_key(page_info, field)
+        return answer
 
     return shape
-
-
-def _edge_fields(selection: Selected, edge_type: str) -> tuple[Selected, ...]:
-    """Sub-fields of every `edges` alias of a root connection, merged."""
-    merged: list[Selected] = []
-    for edges in selection.only():
-        if edges.name == "edges":
-            merged.extend(edges.fields(edge_type))
-    return tuple(merged)
-
-
-def _edge_field(selection: Selected, edge_type: str, name: str) -> Selected | None:
-    """The edge sub-field `name` (e.g. `node`) of a root connection, if selected."""
-    return next((f for f in _edge_fields(selection, edge_type) if f.name == name), None)
 
 
 def _keyset(cursor: tuple[Any, str] | None, statement: Statement, key: str, node: str) -> str:
@@ -123,13 +123,30 @@ def _keyset(cursor: tuple[Any, str] | None, statement: Statement, key: str, node
     return f"({key} > {value} OR ({key} = {value} AND {node}.id > {node_id}))"
 
 
-def _edge_map(selection: Selected, edge_type: str, parts: dict[str, str]) -> str:
-    """The map of one root edge: each selected field from `parts` (field name -> Cypher)."""
-    entries = []
-    for field in _edge_fields(selection, edge_type):
-        if field.name in parts:
-            entries.append(f"`{field.key}`: {parts[field.name]}")
-    return "{" + ", ".join(entries) + "}"
+def _edge_map(
+    selection: Selected, edge_type: str, parts: dict[str, Callable[[Selected], str]]
+) -> str:
+    """The map of one root edge: per `edges` alias, each selected field that `parts` plans
+    (field name -> planner of its selection). Cursors are added by `_page`."""
+    per_alias = []
+    for edges in selection.only():
+        if edges.name != "edges":
+            continue
+        entries = [
+            f"`{field.key}`: {parts[field.name](field)}"
+            for field in edges.fields(edge_type)
+            if field.name in parts
+        ]
+        per_alias.append(f"`{edges.key}`: {{{', '.join(entries)}}}")
+    return "{" + ", ".join(per_alias) + "}"
+
+
+def nominal(projector: Projector, var: str, ceiling: str, selection: Selected) -> str:
+    """An offender found by a search root: in full when in scope (`ceiling` > 0), else a
+    RestrictedNominal (with its card for NATIONAL_SEARCH)."""
+    full = projector.node(var, "Offender", selection.fields("Offender"), ceiling)
+    stub = projector.restricted(var, selection.fields("RestrictedNominal"))
+    return f"CASE WHEN {ceiling} > 0 THEN {full} ELSE {stub} END"
 
 
 # --- offender(id), node(id) --------------------------------------------------------------------
@@ -159,11 +176,14 @@ _PREFIXES = {
 }  # fmt: skip
 
 
-def anchored(node: str, label: str) -> str:
-    """Cypher: `node` has a visible fact link to an in-scope offender (docs/access-policy.md)."""
+def anchor_cap(node: str, label: str) -> str:
+    """Cypher: the cap of a shared node at a root (docs/access-policy.md): the highest ceiling
+    of the in-scope offenders it has a visible fact link to; 0 when it has none (invisible)."""
     pattern = _ANCHORS[label].replace("(n)", f"({node})")
     return (
-        f"EXISTS {{ MATCH {pattern} WHERE $rank[r.classification] <= {access.ceiling('o', 'sa')} }}"
+        f"coalesce(head(COLLECT {{ MATCH {pattern} "
+        f"WITH r, {access.ceiling('o', 'sa')} AS ka WHERE $rank[r.classification] <= ka "
+        f"RETURN ka ORDER BY ka DESC LIMIT 1 }}), 0)"
     )
 
 
@@ -184,8 +204,9 @@ def plan_node(selection: Selected, principal: Principal, node_id: str) -> Plan |
         return None
     statement, projector = _statement(principal)
     cypher = (
-        f"MATCH (n:{label} {{id: {statement.param(node_id)}}}) WHERE {anchored('n', label)} "
-        f"RETURN {projector.node('n', label, selection.fields(label))} AS result"
+        f"MATCH (n:{label} {{id: {statement.param(node_id)}}}) "
+        f"WITH n, {anchor_cap('n', label)} AS k WHERE k > 0 "
+        f"RETURN {projector.node('n', label, selection.fields(label), 'k')} AS result"
     )
     return Plan(cypher, statement.parameters, _single)
 
@@ -212,9 +233,11 @@ def plan_offenders(
     statement.parameters["riskOrder"] = _RISK_ORDER
     conditions = _offender_filters(statement, filters or {})
     key = _ORDER_KEYS[order_by]
-    node_field = _edge_field(selection, "OffenderEdge", "node")
-    node = projector.node("o", "Offender", node_field.only() if node_field else (), "c")
-    item = _edge_map(selection, "OffenderEdge", {"node": node})
+    item = _edge_map(
+        selection,
+        "OffenderEdge",
+        {"node": lambda f: projector.node("o", "Offender", f.only(), "c")},
+    )
     # Cheap property filters first; the ceiling (a subquery) only for the page kept.
     cypher = (
         cypher_files.query("offenders_in_scope") + f" WITH o WHERE {conditions}"
@@ -223,7 +246,7 @@ def plan_offenders(
         f" WITH o, k, {access.ceiling('o', 's0')} AS c"
         f" RETURN k, o.id AS id, {item} AS item"
     )
-    return Plan(cypher, statement.parameters, _page(size))
+    return Plan(cypher, statement.parameters, _page(selection, size))
 
 
 def _offender_filters(statement: Statement, filters: dict[str, Any]) -> str:
@@ -297,13 +320,11 @@ def plan_search_offenders(
         conditions.append(f"o.dob <= {statement.param(dob_to)}")
     if gender is not None:
         conditions.append(f"o.gender = {statement.param(getattr(gender, 'value', gender))}")
-    nominal = _edge_field(selection, "SearchHit", "nominal")
-    full = projector.node("o", "Offender", nominal.fields("Offender") if nominal else (), "c")
-    stub = projector.restricted("o", nominal.fields("RestrictedNominal") if nominal else ())
     item = _edge_map(
-        selection, "SearchHit",
-        {"score": "score", "nominal": f"CASE WHEN c > 0 THEN {full} ELSE {stub} END"},
-    )  # fmt: skip
+        selection,
+        "SearchHit",
+        {"score": lambda _: "score", "nominal": lambda f: nominal(projector, "o", "c", f)},
+    )
     cursor = decode_cursor(after)
     keyset = "true"
     if cursor is not None:
@@ -317,7 +338,7 @@ def plan_search_offenders(
         f"ORDER BY score DESC, o.id ASC LIMIT {statement.param(size + 1)} "
         f"RETURN score AS k, o.id AS id, {item} AS item"
     )
-    return Plan(cypher, statement.parameters, _page(size))
+    return Plan(cypher, statement.parameters, _page(selection, size))
 
 
 # --- searchMarks ---------------------------------------------------------------------------------
@@ -381,17 +402,13 @@ def plan_search_marks(
     size = page_size(first)
     statement, projector = _statement(principal)
     source = mark_matches(statement, args)
-    mark = _edge_field(selection, "MarkHit", "mark")
-    bearer = _edge_field(selection, "MarkHit", "bearer")
-    full = projector.node("o", "Offender", bearer.fields("Offender") if bearer else (), "c")
-    stub = projector.restricted("o", bearer.fields("RestrictedNominal") if bearer else ())
-    parts_ = {
-        "score": "score",
-        # The mark's photos are capped like its link: the bearer's ceiling, or OFFICIAL on a card.
-        "mark": projector.node("m", "Mark", mark.only() if mark else (), "mc"),
-        "bearer": f"CASE WHEN c > 0 THEN {full} ELSE {stub} END",
+    parts: dict[str, Callable[[Selected], str]] = {
+        "score": lambda _: "score",
+        # The mark's cap is its bearer's ceiling, or OFFICIAL when it is seen on a card.
+        "mark": lambda f: projector.node("m", "Mark", f.only(), "mc"),
+        "bearer": lambda f: nominal(projector, "o", "c", f),
     }
-    item = _edge_map(selection, "MarkHit", parts_)
+    item = _edge_map(selection, "MarkHit", parts)
     cursor = decode_cursor(after)
     keyset = "true"
     if cursor is not None:
@@ -406,10 +423,10 @@ def plan_search_marks(
         f"ORDER BY score DESC, hit ASC LIMIT {statement.param(size + 1)} "
         f"RETURN score AS k, hit AS id, {item} AS item"
     )
-    return Plan(cypher, statement.parameters, _page(size))
+    return Plan(cypher, statement.parameters, _page(selection, size))
 
 
-# --- vehicles(vrm, make, model, colour), addresses(postcode) -------------------------------------
+# --- vehicles(vrm, make, model, colour), addresses(postcode) ----------------------------------------------------------
 
 
 def _anchored_page(
@@ -425,17 +442,17 @@ def _anchored_page(
     offender, ordered by the property `key` then id."""
     size = page_size(first)
     statement, projector = _statement(principal)
-    node = _edge_field(selection, f"{label}Edge", "node")
     item = _edge_map(
-        selection, f"{label}Edge", {"node": projector.node("n", label, node.only() if node else ())}
+        selection, f"{label}Edge", {"node": lambda f: projector.node("n", label, f.only(), "nk")}
     )
     cypher = (
-        f"{match(statement)} AND {anchored('n', label)} "
+        f"{match(statement)} "
         f"WITH n, n.{key} AS k WHERE {_keyset(decode_cursor(after), statement, 'k', 'n')} "
+        f"WITH n, k, {anchor_cap('n', label)} AS nk WHERE nk > 0 "
         f"ORDER BY k ASC, n.id ASC LIMIT {statement.param(size + 1)} "
         f"RETURN k, n.id AS id, {item} AS item"
     )
-    return Plan(cypher, statement.parameters, _page(size))
+    return Plan(cypher, statement.parameters, _page(selection, size))
 
 
 MAX_VEHICLE_NOMINALS = 100
@@ -488,22 +505,19 @@ def plan_vehicles(
     size = page_size(first)
     statement, projector = _statement(principal)
     conditions = vehicle_matches(statement, "n", vrm, make, model, colour)
-    node = _edge_field(selection, "VehicleEdge", "node")
-    fields = node.only() if node else ()
-    nominals = _edge_field(selection, "VehicleEdge", "nominals")
-    full = projector.node("o", "Offender", nominals.fields("Offender") if nominals else (), "c")
-    stub = projector.restricted("o", nominals.fields("RestrictedNominal") if nominals else ())
     item = _edge_map(
         selection,
         "VehicleEdge",
         {
-            "node": f"CASE WHEN anchored THEN {projector.node('n', 'Vehicle', fields)} "
-            f"ELSE {projector.sealed('n', 'Vehicle', fields)} END",
-            "nominals": (
+            "node": lambda f: (
+                f"CASE WHEN nk > 0 THEN {projector.node('n', 'Vehicle', f.only(), 'nk')} "
+                f"ELSE {projector.sealed('n', 'Vehicle', f.only())} END"
+            ),
+            "nominals": lambda f: (
                 f"COLLECT {{ MATCH (n)<-[u:USES]-(o:Offender) "
                 f"WITH o, u, {access.ceiling('o', 's1')} AS c WHERE {visible_bearer('u')} "
                 f"WITH DISTINCT o, c ORDER BY o.id LIMIT {MAX_VEHICLE_NOMINALS} "
-                f"RETURN CASE WHEN c > 0 THEN {full} ELSE {stub} END }}"
+                f"RETURN {nominal(projector, 'o', 'c', f)} }}"
             ),
         },
     )
@@ -513,13 +527,12 @@ def plan_vehicles(
     )
     cypher = (
         f"MATCH (n:Vehicle) WHERE {conditions} "
-        f"WITH n, {anchored('n', 'Vehicle')} AS anchored WHERE anchored OR {card_only} "
-        f"WITH n, anchored, n.vrm AS k "
-        f"WHERE {_keyset(decode_cursor(after), statement, 'k', 'n')} "
+        f"WITH n, n.vrm AS k WHERE {_keyset(decode_cursor(after), statement, 'k', 'n')} "
+        f"WITH n, k, {anchor_cap('n', 'Vehicle')} AS nk WHERE nk > 0 OR {card_only} "
         f"ORDER BY k ASC, n.id ASC LIMIT {statement.param(size + 1)} "
         f"RETURN k, n.id AS id, {item} AS item"
     )
-    return Plan(cypher, statement.parameters, _page(size))
+    return Plan(cypher, statement.parameters, _page(selection, size))
 
 
 def plan_addresses(
@@ -555,7 +568,7 @@ def plan_offenders_near(
     statement, projector = _statement(principal)
     offender = next((f for f in selection.only() if f.name == "offender"), None)
     address = next((f for f in selection.only() if f.name == "address"), None)
-    entries = ["__typename: 'NearbyOffender'"]
+    entries = []
     for field in selection.only():
         if field.name == "distanceMetres":
             entries.append(f"`{field.key}`: distance")
@@ -564,7 +577,7 @@ def plan_offenders_near(
                 f"`{field.key}`: {projector.node('o', 'Offender', offender.only(), 'c')}"
             )
         elif field.name == "address" and address:
-            entries.append(f"`{field.key}`: {projector.node('a', 'Address', address.only())}")
+            entries.append(f"`{field.key}`: {projector.node('a', 'Address', address.only(), 'c')}")
     cypher = (
         f"WITH point({{latitude: {statement.param(latitude)}, longitude: {statement.param(longitude)}}}) AS centre "
         f"MATCH (a:Address) WHERE point.distance(a.location, centre) <= {statement.param(radius_metres)} "
@@ -581,6 +594,7 @@ def plan_offenders_near(
 
 
 def plan_audit_trail(
+    selection: Selected,
     principal: Principal,
     offender_id: str,
     since: dt.datetime | None,
@@ -588,7 +602,11 @@ def plan_audit_trail(
     first: int | None,
     after: str | None,
 ) -> Plan:
-    """The audit records of an offender, for SUPERVISORs of its managing agency only."""
+    """The audit records of an offender, for SUPERVISORs of its managing agency only.
+
+    Reading a trail discloses that offender: the answer carries its marker, so the read is in
+    the offender's own trail (DESIGN.md §4 rule 7).
+    """
     if not principal.has(Role.SUPERVISOR):
         raise Forbidden("auditTrail needs the SUPERVISOR role")
     size = page_size(first)
@@ -601,13 +619,26 @@ def plan_audit_trail(
         "afterId": cursor[1] if cursor else None,
         "limit": size + 1,
     }
+    edge_fields = [
+        (edges.key, [(node.key, node) for node in edges.only() if node.name == "node"])
+        for edges in selection.only()
+        if edges.name == "edges"
+    ]
 
     def shape(records: list[dict[str, Any]]) -> dict[str, Any]:
         if not records or not records[0]["managed"]:
             raise Forbidden("auditTrail is for supervisors of the agency that manages the offender")
-        rows = records[0]["rows"]
-        return _page(size)(
-            [{"k": r["k"], "id": r["id"], "item": {"node": r["record"]}} for r in rows]
-        )
+        rows = [
+            {
+                "k": r["k"],
+                "id": r["id"],
+                "item": {
+                    key: {alias: by_response_key(r["record"], node) for alias, node in nodes}
+                    for key, nodes in edge_fields
+                },
+            }
+            for r in records[0]["rows"]
+        ]
+        return {**_page(selection, size)(rows), TYPE_KEY: "Offender", ID_KEY: offender_id}
 
     return Plan(cypher_files.query("audit_trail"), parameters, shape)

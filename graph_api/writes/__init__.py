@@ -39,7 +39,12 @@ from graph_api.writes._execute import (
     encode_answer,
     execute,
 )
-from graph_api.writes._rules import FACT_WRITERS, INTELLIGENCE_WRITERS, SHARE_WRITERS
+from graph_api.writes._rules import (
+    FACT_WRITERS,
+    INTELLIGENCE_WRITERS,
+    SHARE_WRITERS,
+    require_role,
+)
 
 __all__ = [
     "FACT_WRITERS",
@@ -65,6 +70,7 @@ __all__ = [
     "record_address",
     "record_vehicle_use",
     "request_access",
+    "require_role",
     "revoke_share",
     "share_offender",
     "transfer_management",
