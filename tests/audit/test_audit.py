@@ -157,10 +157,10 @@ async def test_every_card_shown_is_in_the_record(
     graphql: Callable[..., Any], mint: Callable[..., str], driver: neo4j.Driver
 ) -> None:
     """Rule 7: a card is a disclosure. Each RestrictedNominal a national search shows, whether
-    the client selected its id or not, is in the request's record."""
+    the client selected its id or not (here `id` is an alias of the card), is in the record."""
     request_id = "test-" + uuid.uuid4().hex
     query = """{ searchMarks(type: TATTOO, first: 30) { edges { bearer {
-        ... on RestrictedNominal { seen: card { surname dob } } } } } }"""
+        ... on RestrictedNominal { id: card { surname dob } } } } } }"""
     token = mint("WMP", roles=(Role.ANALYST, Role.NATIONAL_SEARCH), purpose="witness enquiry")
     body = await graphql(query, token=token, headers={"X-Request-Id": request_id})
     assert "errors" not in body, body
@@ -175,5 +175,5 @@ async def test_every_card_shown_is_in_the_record(
         "WHERE s.from <= date() AND (s.to IS NULL OR s.to >= date()) } RETURN o.id AS id",
     )
     assert set(record["a"]["restrictedIds"]) <= {r["id"] for r in expected}
-    people = {(b["seen"]["surname"], b["seen"]["dob"]) for b in shown}  # one per person
+    people = {(b["id"]["surname"], b["id"]["dob"]) for b in shown}  # one per person
     assert len(record["a"]["restrictedIds"]) == len(people)
