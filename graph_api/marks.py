@@ -223,6 +223,31 @@ def lucene_description_query(text: str) -> str:
     return " OR ".join(clauses)
 
 
+def lucene_mark_query(
+    text: str, mark_type: str | None, parts: frozenset[str] | None, side: str | None
+) -> str:
+    """A query of the `mark_search` index: the description words (`lucene_description_query`)
+    and, required, the type, one of the body parts and the side when given. The structured
+    clauses only narrow inside Lucene; callers still compare the properties exactly.
+
+    >>> lucene_mark_query("snak", "TATTOO", frozenset({"upper arm"}), "LEFT")
+    '+description:((snak OR snak~1)) +type:tattoo +bodyPart:("upper arm") +side:left'
+    """
+    clauses = [f"+description:({lucene_description_query(text)})"]
+    if mark_type:
+        clauses.append(f"+type:{_letters(mark_type)}")
+    if parts:
+        clauses.append("+bodyPart:(" + " OR ".join(f'"{_letters(p)}"' for p in sorted(parts)) + ")")
+    if side:
+        clauses.append(f"+side:{_letters(side)}")
+    return " ".join(clauses)
+
+
+def _letters(value: str) -> str:
+    """Vocabulary values as Lucene terms: lower-case letters and single spaces only."""
+    return " ".join(re.findall(r"[a-z]+", value.lower()))
+
+
 def matched_words(text: str, description: str) -> list[tuple[str, str]]:
     """Which search words a description matched, and the word of the description each found:
     ('serpent', 'snake'), ('snak', 'snake'). For reasons shown to a user, not for matching."""

@@ -344,12 +344,6 @@ def plan_search_offenders(
 # --- searchMarks ---------------------------------------------------------------------------------
 
 
-def lucene_text_query(text: str) -> str:
-    """A full-text query over mark descriptions: stems, synonyms and small typos
-    (`graph_api.marks`), built only from the letters and digits of `text`."""
-    return marks.lucene_description_query(text)
-
-
 def visible_bearer(link: str) -> str:
     """Cypher: offender `o` (ceiling `c`) is linked through `link` (a mark, a vehicle) as the
     principal may see it: in scope within its ceiling, or (NATIONAL_SEARCH) on its card."""
@@ -362,28 +356,32 @@ def visible_bearer(link: str) -> str:
 def mark_matches(statement: Statement, args: dict[str, Any]) -> str:
     """Cypher yielding `m` (a mark matching `type`, `bodyPart`, `side`, `text`) and `score`.
 
-    Body parts go through the vocabulary (`graph_api.marks`); text through the full-text
-    index, whose candidates are bounded by MAX_MARK_CANDIDATES before the other filters apply.
+    Body parts go through the vocabulary (`graph_api.marks`). With `text`, the `mark_search`
+    full-text index narrows by words, type, part and side together (at most
+    MAX_MARK_CANDIDATES); without it the (type, bodyPart) range index does. Either way the
+    properties are then compared exactly.
     """
-    conditions = ["true"]
-    kind = args.get("type")
-    if kind is not None:
-        conditions.append(f"m.type = {statement.param(getattr(kind, 'value', kind))}")
+    kind = getattr(args.get("type"), "value", args.get("type"))
     side = getattr(args.get("side"), "value", args.get("side"))
+    parts = None
     if args.get("bodyPart"):
         parts, named_side = marks.resolve_body_part(args["bodyPart"])
         if side and named_side and side != named_side:
             raise BadUserInput(f"`bodyPart` names the {named_side} side but `side` is {side}")
         side = side or named_side
+    conditions = ["true"]
+    if kind is not None:
+        conditions.append(f"m.type = {statement.param(kind)}")
+    if parts is not None:
         conditions.append(f"m.bodyPart IN {statement.param(sorted(parts))}")
     if side is not None:
         conditions.append(f"m.side = {statement.param(side)}")
     text = args.get("text")
     if text:
+        query = marks.lucene_mark_query(text, kind, parts, side)
         source = (
-            f"CALL db.index.fulltext.queryNodes('mark_descriptions', "
-            f"{statement.param(lucene_text_query(text))}, {{limit: {MAX_MARK_CANDIDATES}}}) "
-            f"YIELD node AS m, score"
+            f"CALL db.index.fulltext.queryNodes('mark_search', {statement.param(query)}, "
+            f"{{limit: {MAX_MARK_CANDIDATES}}}) YIELD node AS m, score"
         )
     elif len(conditions) > 1:
         source = "MATCH (m:Mark) WITH m, 0.0 AS score"
