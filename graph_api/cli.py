@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
+from pathlib import Path  # noqa: TC003 - typer reads option annotations at runtime
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
@@ -116,6 +117,52 @@ def db_migrate() -> None:
         applied = _run(lambda: migrate(driver, target.database))
     names = ", ".join(f"{m.version:04d}_{m.name}" for m in applied) or "nothing to apply"
     console.print(f"migrations: {names}")
+
+
+audit_app = typer.Typer(help="The section-62 audit trail: retention.")
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("archive")
+def audit_archive(
+    older_than_days: Annotated[
+        int | None,
+        typer.Option(min=1, help="Retention in days (default GRAPH_API_AUDIT_RETENTION_DAYS)."),
+    ] = None,
+    to: Annotated[
+        Path | None,
+        typer.Option(help="Archive folder (default GRAPH_API_AUDIT_ARCHIVE_DIR)."),
+    ] = None,
+) -> None:
+    """Export audit records older than the retention to a compressed JSON Lines file (checked,
+    with its SHA-256 in MANIFEST.jsonl), then delete them; delete expired idempotency keys."""
+    import datetime as dt
+
+    from graph_api.audit_archive import archive_audit
+
+    settings = get_settings()
+    driver, target = _run(lambda: open_sync_driver(settings))
+    with driver:
+        done = _run(
+            lambda: archive_audit(
+                driver,
+                target.database,
+                to or settings.graph_api_audit_archive_dir,
+                retention=dt.timedelta(
+                    days=older_than_days or settings.graph_api_audit_retention_days
+                ),
+                idempotency_lifetime=dt.timedelta(hours=settings.graph_api_idempotency_hours),
+                say=console.print,
+            )
+        )
+    if done.file is None:
+        console.print("no audit record is older than the retention")
+    else:
+        console.print(
+            f"archived {done.records:,} audit records to {done.file} (sha256 {done.sha256}); "
+            f"deleted {done.deleted:,}"
+        )
+    console.print(f"expired idempotency keys deleted: {done.expired_keys:,}")
 
 
 @db_app.command("reset")
