@@ -175,6 +175,12 @@ class Settings(BaseSettings):
         description="Most open connections from one client address (per worker process); "
         "more are answered 503 and closed. Applies under `graph-api serve`.",
     )
+    graph_api_tracing_enabled: bool = Field(
+        default=False,
+        description="OpenTelemetry spans for each operation (Strawberry's extension). They "
+        "go where the process's OpenTelemetry SDK sends them: run under "
+        "`opentelemetry-instrument` with OTEL_* variables (no SDK: no spans, no cost).",
+    )
     graph_api_idempotency_hours: float = Field(
         default=24.0,
         gt=0,
