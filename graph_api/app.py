@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import re
-import uuid
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -21,8 +19,8 @@ from graph_api import cypher_files
 from graph_api.client_guard import install_body_read_deadline
 from graph_api.db import Database, DatabaseUnavailable
 from graph_api.deadline import install_request_deadline
-from graph_api.errors import ApiError, Unavailable
-from graph_api.http_guard import install_http_guard
+from graph_api.errors import ApiError, Unauthenticated, Unavailable
+from graph_api.http_guard import correlation_id, install_http_guard, request_id
 from graph_api.identity import AgencyRegistry, Principal, principal_from_header
 from graph_api.metrics import metrics_response
 from graph_api.photos import photo_routes
@@ -36,13 +34,15 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable
 
     from starlette.responses import Response
+    from starlette.types import ASGIApp, Receive, Scope, Send
     from starlette.websockets import WebSocket
     from strawberry.http import GraphQLHTTPResponse
     from strawberry.types import ExecutionResult
 
 
-#: A client may name its request (for tracing) with a short, plain id; anything else is replaced.
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+#: HTTP status of a request refused before any GraphQL work, by the error's code.
+_REFUSAL_STATUS = {"UNAUTHENTICATED": 401, "UNAVAILABLE": 503, "BAD_USER_INPUT": 400}
+_REFUSAL_HEADERS = {401: {"WWW-Authenticate": "Bearer"}, 503: {"Retry-After": "5"}}
 
 #: Codes that mean "the database could not be used, try again": a request whose every error
 #: is one of them, with no data, is answered HTTP 503 with Retry-After.
@@ -133,6 +133,44 @@ def _wholly_unavailable(response: GraphQLHTTPResponse) -> bool:
     )
 
 
+class IdentifiedFirst:
+    """`/graphql`, with the caller identified before the document is parsed or validated.
+
+    A POST without a valid identity is answered at once (401, or 503 while the agency list
+    cannot be read, or 400 for a purpose over its limit): no GraphQL work is done for a
+    caller who is nobody, so a document built to be slow costs them nothing to refuse.
+    (An ASGI app rather than a function, so that Starlette's route hands it the raw request.)
+    """
+
+    def __init__(
+        self, graphql: ASGIApp, identify: Callable[[Request], Awaitable[Principal | ApiError]]
+    ) -> None:
+        self.graphql = graphql
+        self.identify = identify
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            request = Request(scope, receive)
+            principal = await self.identify(request)
+            if isinstance(principal, ApiError):
+                seen = observation(scope)
+                if seen is not None:  # for the access log and the metrics
+                    seen.request_id, seen.code = request_id(request), principal.code
+                status = _REFUSAL_STATUS.get(principal.code, 400)
+                extensions = {"code": principal.code, "requestId": request_id(request)}
+                body = {
+                    "data": None,
+                    "errors": [{"message": principal.message, "extensions": extensions}],
+                }
+                response = JSONResponse(
+                    body, status_code=status, headers=_REFUSAL_HEADERS.get(status)
+                )
+                await response(scope, receive, send)
+                return
+            scope["state"]["principal"] = principal
+        await self.graphql(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application. The driver connects lazily, so this works while Neo4j is down."""
     settings = settings or get_settings()
@@ -179,21 +217,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             principal = principal_from_header(settings, authorization, purpose)
         return await agencies.check(principal)
 
-    async def context(request: Request) -> RequestContext:
-        """The request's context: its Principal (or why it has none) and its request id."""
+    async def principal_or_error(request: Request) -> Principal | ApiError:
         try:
-            principal: Principal | ApiError = await identify(request)
+            return await identify(request)
         except ApiError as error:
-            principal = error
+            return error
         except (DatabaseUnavailable, Neo4jError):  # the agency list could not be read
-            principal = Unavailable("the database is unavailable; try again shortly")
-        supplied_id = request.headers.get("x-request-id", "")
+            return Unavailable("the database is unavailable; try again shortly")
+
+    async def context(request: Request) -> RequestContext:
+        """The request's context: its Principal (identified before any GraphQL work; GET
+        requests carry none) and its ids."""
+        principal = request.scope.get("state", {}).get("principal")
         return RequestContext(
             request=request,
             database=database,
             settings=settings,
-            request_id=supplied_id if _REQUEST_ID.fullmatch(supplied_id) else uuid.uuid4().hex,
-            principal_or_error=principal,
+            request_id=request_id(request),
+            correlation_id=correlation_id(request),
+            principal_or_error=principal
+            or Unauthenticated("no bearer token; send `Authorization: Bearer <token>`"),
         )
 
     graphql = GraphQLEndpoint(
@@ -204,7 +247,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # No subscriptions: no WebSocket protocol is offered, so no socket can skip identity.
         subscription_protocols=(),
     )
-    app.router.routes.append(Route("/graphql", graphql, methods=["GET", "POST"]))
+    app.router.routes.append(
+        Route("/graphql", IdentifiedFirst(graphql, principal_or_error), methods=["GET", "POST"])
+    )
     app.include_router(photo_routes(settings, database, identify))
 
     @app.get("/healthz")

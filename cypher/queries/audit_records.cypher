@@ -1,10 +1,10 @@
 // Audit records, one per request that consulted or changed offender data, written together
 // (group commit), each linked to every offender it disclosed (in full or as a restricted stub)
 // so auditTrail(offenderId) is an index walk; the link carries the record's time and the
-// offender's id for the index `concerns_offender_at` (migration 0006).
+// offender's id for the index `concerns_offender_at` (migration 0007).
 UNWIND $records AS r
 CREATE (a:AuditRecord {
-  id: r.id, at: datetime(), requestId: r.requestId, userId: r.userId, agency: r.agency,
+  id: r.id, at: datetime(), requestId: r.requestId, correlationId: r.correlationId, userId: r.userId, agency: r.agency,
   roles: r.roles, purpose: r.purpose, operation: r.operation, documentHash: r.documentHash,
   fields: r.fields, offenderIds: r.offenderIds, restrictedIds: r.restrictedIds, changes: r.changes
 })

@@ -52,11 +52,11 @@ def build_schema(settings: Settings | None = None) -> RegisterSchema:
     # next, so that it codes the limits' errors too.
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         AuditTrail,
-        ErrorCodes,
+        lambda: ErrorCodes(hide_suggestions=not development),
         *limit_extensions(settings),
         # Parsing and validating a document cost as much as the database answering it, and
         # depend only on its text and the fixed limits: repeated documents reuse both.
-        DocumentCache,
+        lambda: DocumentCache(hide_suggestions=not development),
         ObservedOperation,  # names the operation in the access log and the metrics
     ]
     if settings.graph_api_tracing_enabled:  # spans for parsing, validation and resolvers

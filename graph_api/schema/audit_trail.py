@@ -51,6 +51,7 @@ class AuditTrail(SchemaExtension):
                 execution.operation_name,
                 execution.query,
                 disclosure,
+                context.correlation_id,
             )
             AUDIT_COMMIT_SECONDS.observe(time.perf_counter() - started)
         except Exception as error:  # any failure: withhold the data rather than disclose unaudited
