@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-stamp
 # The test database: its own instance (port 7688, its own data folder), never the demo data.
 TEST_ENV := GRAPH_API_LOCAL_INSTANCE=test GRAPH_API_NEO4J_HEAP=2g GRAPH_API_NEO4J_PAGECACHE=1g
 
-.PHONY: install run test lint format db-stop bench bench-demo clean
+.PHONY: install run test unit lint format db-stop bench bench-demo clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ run: install
 test: install
 	$(TEST_ENV) $(BIN)/graph-api db start
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+## unit: the tests that need no database (pure Python: formats, limits, the planner's Cypher)
+unit: install
+	$(BIN)/pytest -m "not neo4j" $(PYTEST_ARGS)
 
 ## bench: the benchmark (issue 6 matrix) on the national dataset in the `bench` instance
 bench: install

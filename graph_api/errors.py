@@ -10,9 +10,12 @@ class ApiError(Exception):
 
     code = "INTERNAL_SERVER_ERROR"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, path: list[str | int] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        #: The response path of the field at fault, when it lies below the field that raised
+        #: (a nested page size): the error is reported there.
+        self.path = path
 
 
 class Unauthenticated(ApiError):

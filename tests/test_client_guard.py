@@ -14,22 +14,31 @@ import uvicorn
 
 from graph_api.app import create_app
 from graph_api.client_guard import GuardedHttpProtocol
+from graph_api.domain import Classification, Role
+from graph_api.identity import mint_token
 from graph_api.settings import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable
+    from collections.abc import AsyncIterator
 
     import pytest
 
 #: In the range kept for this worktree's API servers.
 PORT = 8161
 
-#: A request whose body is read: identity is checked from the headers first (a caller without a
-#: token is refused before the body is read), so these carry a valid token.
 HEAD = (
     "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
     "Authorization: Bearer {token}\r\nContent-Length: {length}\r\n\r\n"
 )
+
+
+def head(settings: Settings, length: int) -> bytes:
+    """A request head with a valid token: a body is read only from someone identified."""
+    token = mint_token(
+        settings, user="slow", agency="MET", roles=[Role.ANALYST],
+        clearance=Classification.OFFICIAL, purpose="test",
+    )  # fmt: skip
+    return HEAD.format(token=token, length=length).encode()
 
 
 @contextlib.asynccontextmanager
@@ -71,13 +80,11 @@ async def test_slow_headers_are_cut_off_with_408(settings: Settings) -> None:
     assert b"headers did not arrive within 0.5 s" in got
 
 
-async def test_many_slow_bodies_are_cut_off_with_408_and_released(
-    settings: Settings, mint: Callable[..., str]
-) -> None:
+async def test_many_slow_bodies_are_cut_off_with_408_and_released(settings: Settings) -> None:
     async with served(settings, graph_api_body_read_seconds=0.5):
         opened = [await asyncio.open_connection("127.0.0.1", PORT) for _ in range(20)]
         for _, writer in opened:
-            writer.write(HEAD.format(length=1000, token=mint("MET")).encode() + b'{"query": "')
+            writer.write(head(settings, 1000) + b'{"query": "')
         loop = asyncio.get_running_loop()
         started = loop.time()
         answers = await asyncio.gather(*(answer(reader, 5) for reader, _ in opened))
@@ -110,12 +117,12 @@ async def test_connections_per_address_are_limited(settings: Settings) -> None:
 
 
 async def test_a_client_that_hangs_up_is_an_info_line(
-    settings: Settings, mint: Callable[..., str], caplog: pytest.LogCaptureFixture
+    settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
     async with served(settings):
         _reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
-        writer.write(HEAD.format(length=1000, token=mint("MET")).encode() + b'{"query": "')
+        writer.write(head(settings, 1000) + b'{"query": "')
         await writer.drain()
         await asyncio.sleep(0.2)
         writer.close()

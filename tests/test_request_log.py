@@ -31,8 +31,12 @@ async def test_metrics_count_requests_by_operation_and_code(
         await http.post(
             "/graphql", json={"query": "{ me { userId } }"}, headers=bearer(mint("MET"))
         )
-        await http.post("/graphql", json={"query": "{ me { userId } }"})  # no token
-        await http.post("/graphql", content=b"null", headers={"Content-Type": "application/json"})
+        await http.post("/graphql", json={"query": "{ me { userId } }"})  # no token: not parsed
+        await http.post(
+            "/graphql",
+            content=b"null",
+            headers={"Content-Type": "application/json", **bearer(mint("MET"))},
+        )
         text = (await http.get("/metrics")).text
     assert 'graph_api_requests_total{code="OK",operation="query:me",route="/graphql"}' in text
     assert 'graph_api_requests_total{code="UNAUTHENTICATED",operation="-",route="/graphql"}' in text

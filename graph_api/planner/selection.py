@@ -25,7 +25,7 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
 
 from graph_api.bounded_cache import VALUES_PER_DOCUMENT, BoundedCache, document_bytes
-from graph_api.errors import LimitExceeded
+from graph_api.errors import ApiError, BadUserInput, LimitExceeded
 from graph_api.planner.markers import TYPE_KEY
 
 if TYPE_CHECKING:
@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 #: A hard stop on nesting, whatever the configured depth limit: the planner recurses per level.
 MAX_NESTING = 15
+#: The largest page (`first`) of any connection; the planner's own bound (projection.MAX_PAGE).
+MAX_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -165,11 +167,21 @@ class _Walker:
         if depth > MAX_NESTING:
             raise LimitExceeded(f"the query nests deeper than {MAX_NESTING} levels")
         args = get_argument_values(field_def, nodes[0], self.variables) if field_def.args else {}
+        first = args.get("first")
+        if isinstance(first, int) and not 1 <= first <= MAX_PAGE:
+            raise BadUserInput(
+                f"`first` must be between 1 and {MAX_PAGE}; got {first}", path=[str(key)]
+            )
         named: GraphQLNamedType = get_named_type(field_def.type)
-        if depth == 0 and self.memo is not None:
-            by_type = self._below_root(named, nodes, self.memo)
-        else:
-            by_type = self._below(named, nodes, depth)
+        try:
+            if depth == 0 and self.memo is not None:
+                by_type = self._below_root(named, nodes, self.memo)
+            else:
+                by_type = self._below(named, nodes, depth)
+        except ApiError as error:  # a field below is at fault: report it at its own path
+            if error.path is not None:
+                error.path.insert(0, str(key))
+            raise
         return Selected(name, str(key), args, named.name, by_type)
 
     def _below_root(

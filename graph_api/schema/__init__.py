@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import strawberry
 from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from graph_api.schema.audit_trail import AuditTrail
 from graph_api.schema.completion import PlannedExecutor
@@ -43,9 +44,13 @@ class RegisterSchema(strawberry.Schema):
         return
 
 
-def build_schema(settings: Settings | None = None) -> RegisterSchema:
+def build_schema(settings: Settings | None = None, *, one_pass: bool = True) -> RegisterSchema:
     """The schema, with the request limits of `settings` (defaults when none are given), and
-    introspection and field suggestions only in development mode."""
+    introspection and field suggestions only in development mode.
+
+    `one_pass=False` completes planned maps field by field with graphql-core's own executor:
+    the reference the one-pass completion is checked against (tests/schema/test_differential.py).
+    """
     settings = settings or Settings()
     development = settings.graph_api_dev_mode
     # AuditTrail first: the outermost hook, so it sees the final, coded result. ErrorCodes
@@ -73,7 +78,9 @@ def build_schema(settings: Settings | None = None) -> RegisterSchema:
         types=[Offender, Associate, Address, Vehicle, Mark, RestrictedNominal],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not development),
-        execution_context_class=PlannedExecutor,
+        execution_context_class=PlannedExecutor
+        if one_pass
+        else StrawberryGraphQLCoreExecutionContext,
     )
     answer_from_plans(schema._schema, roots={"Query", "Mutation"})
     return schema

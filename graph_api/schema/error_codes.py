@@ -50,12 +50,13 @@ def _coded(error: GraphQLError, request_id: str, hide_suggestions: bool) -> Grap
         code, message = "INTERNAL_SERVER_ERROR", f"internal error (request id {request_id})"
     if hide_suggestions:
         message = _SUGGESTION.sub("", message)
+    path = getattr(original, "path", None) or error.path
     return GraphQLError(
         message,
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
-        path=error.path,
+        path=path,
         extensions={"code": code, "requestId": request_id},
     )
 

@@ -47,7 +47,7 @@ from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaEx
 
 from graph_api.bounded_cache import VALUES_PER_DOCUMENT, BoundedCache, document_bytes
 from graph_api.errors import LimitExceeded
-from graph_api.schema.types import DEFAULT_PAGE, MAX_PAGE
+from graph_api.planner.projection import DEFAULT_PAGE, MAX_PAGE
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterator, Mapping

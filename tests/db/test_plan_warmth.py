@@ -4,8 +4,12 @@ run together (graph_api/db/_plan_warmth.py, issue 12 item 3)."""
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from graph_api.db._plan_warmth import PlanWarmth
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
 
 
 async def test_the_first_run_of_a_statement_goes_alone_then_the_rest_together() -> None:
@@ -21,12 +25,12 @@ async def test_the_first_run_of_a_statement_goes_alone_then_the_rest_together() 
         running -= 1
         return name
 
-    first = asyncio.create_task(warmth.run("MATCH (n) RETURN n", lambda: work("first")))
+    def named(name: str) -> Callable[[], Awaitable[str]]:
+        return lambda: work(name)
+
+    first = asyncio.create_task(warmth.run("MATCH (n) RETURN n", named("first")))
     await asyncio.sleep(0)
-    rest = [
-        asyncio.create_task(warmth.run("MATCH (n) RETURN n", lambda n=n: work(f"r{n}")))
-        for n in range(8)
-    ]
+    rest = [asyncio.create_task(warmth.run("MATCH (n) RETURN n", named(f"r{n}"))) for n in range(8)]
     assert await first == "first"
     assert order[0] == "first"
     assert [await task for task in rest] == [f"r{n}" for n in range(8)]
