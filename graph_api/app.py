@@ -42,12 +42,15 @@ if TYPE_CHECKING:
 
 #: HTTP status of a request refused before any GraphQL work, by the error's code.
 _REFUSAL_STATUS = {"UNAUTHENTICATED": 401, "UNAVAILABLE": 503, "BAD_USER_INPUT": 400}
-_REFUSAL_HEADERS = {401: {"WWW-Authenticate": "Bearer"}, 503: {"Retry-After": "5"}}
 
 #: Codes that mean "the database could not be used, try again": a request whose every error
 #: is one of them, with no data, is answered HTTP 503 with Retry-After.
 _RETRY_CODES = frozenset({"UNAVAILABLE", "OUTCOME_UNKNOWN"})
 RETRY_AFTER_SECONDS = 2
+_REFUSAL_HEADERS = {
+    401: {"WWW-Authenticate": "Bearer"},
+    503: {"Retry-After": str(RETRY_AFTER_SECONDS)},
+}
 
 #: /readyz answers within this many seconds whatever the database does.
 READINESS_SECONDS = 0.9
@@ -155,7 +158,7 @@ class IdentifiedFirst:
             if isinstance(principal, ApiError):
                 seen = observation(scope)
                 if seen is not None:  # for the access log and the metrics
-                    seen.code = principal.code
+                    seen.request_id, seen.code = request_id(request), principal.code
                 status = _REFUSAL_STATUS.get(principal.code, 400)
                 extensions = {"code": principal.code, "requestId": request_id(request)}
                 body = {

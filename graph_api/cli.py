@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from pathlib import Path  # noqa: TC003 - typer reads option annotations at runtime
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -38,7 +39,7 @@ console = Console(stderr=True, highlight=False)
 T = TypeVar("T")
 
 
-def _fail(message: str) -> NoReturn:
+def fail(message: str) -> NoReturn:
     """Report a failure as one line and exit non-zero."""
     console.print(f"[red]error:[/red] {message}")
     raise typer.Exit(code=1)
@@ -50,10 +51,11 @@ def _one_line_errors() -> Iterator[None]:
     try:
         yield
     except (LocalServerError, DatabaseAccessError, ValueError) as error:
-        _fail(str(error))
+        fail(str(error))
 
 
-def _run(step: Callable[[], T]) -> T:
+def run_step(step: Callable[[], T]) -> T:
+    """Run one step of a command: expected failures print one line and exit non-zero."""
     with _one_line_errors():
         return step()
 
@@ -66,7 +68,7 @@ def db_start() -> None:
     """Fetch (first time), start and wait for the local Neo4j; does nothing if it already runs."""
     settings = get_settings()
     if not settings.uses_local_server:
-        driver, target = _run(lambda: open_sync_driver(settings))
+        driver, target = run_step(lambda: open_sync_driver(settings))
         driver.close()
         console.print(f"NEO4J_URI is set: using {target.uri}; no local server started")
         return
@@ -85,7 +87,7 @@ def db_start() -> None:
 def db_stop() -> None:
     """Stop the local Neo4j."""
     server = LocalServer(get_settings())
-    stopped = _run(server.stop)
+    stopped = run_step(server.stop)
     console.print(f"Neo4j ({server.instance}) {'stopped' if stopped else 'was not running'}")
 
 
@@ -102,7 +104,7 @@ def db_status() -> None:
             f"Neo4j ({status.instance}) running, pid {status.pid}, port {status.port}, "
             f"{'answering' if status.answering else 'not answering yet'}"
         )
-    driver, target = _run(lambda: open_sync_driver(settings))
+    driver, target = run_step(lambda: open_sync_driver(settings))
     with driver:
         versions = sorted(applied_versions(driver, target.database))
     console.print(f"{target.uri} answers; migrations applied: {versions or 'none'}")
@@ -111,11 +113,57 @@ def db_status() -> None:
 @db_app.command("migrate")
 def db_migrate() -> None:
     """Apply the schema migrations in cypher/migrations that the database lacks."""
-    driver, target = _run(lambda: open_sync_driver(get_settings()))
+    driver, target = run_step(lambda: open_sync_driver(get_settings()))
     with driver:
-        applied = _run(lambda: migrate(driver, target.database))
+        applied = run_step(lambda: migrate(driver, target.database))
     names = ", ".join(f"{m.version:04d}_{m.name}" for m in applied) or "nothing to apply"
     console.print(f"migrations: {names}")
+
+
+audit_app = typer.Typer(help="The section-62 audit trail: retention.")
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("archive")
+def audit_archive(
+    older_than_days: Annotated[
+        int | None,
+        typer.Option(min=1, help="Retention in days (default GRAPH_API_AUDIT_RETENTION_DAYS)."),
+    ] = None,
+    to: Annotated[
+        Path | None,
+        typer.Option(help="Archive folder (default GRAPH_API_AUDIT_ARCHIVE_DIR)."),
+    ] = None,
+) -> None:
+    """Export audit records older than the retention to a compressed JSON Lines file (checked,
+    with its SHA-256 in MANIFEST.jsonl), then delete them; delete expired idempotency keys."""
+    import datetime as dt
+
+    from graph_api.audit_archive import archive_audit
+
+    settings = get_settings()
+    driver, target = run_step(lambda: open_sync_driver(settings))
+    with driver:
+        done = run_step(
+            lambda: archive_audit(
+                driver,
+                target.database,
+                to or settings.graph_api_audit_archive_dir,
+                retention=dt.timedelta(
+                    days=older_than_days or settings.graph_api_audit_retention_days
+                ),
+                idempotency_lifetime=dt.timedelta(hours=settings.graph_api_idempotency_hours),
+                say=console.print,
+            )
+        )
+    if done.file is None:
+        console.print("no audit record is older than the retention")
+    else:
+        console.print(
+            f"archived {done.records:,} audit records to {done.file} (sha256 {done.sha256}); "
+            f"deleted {done.deleted:,}"
+        )
+    console.print(f"expired idempotency keys deleted: {done.expired_keys:,}")
 
 
 @db_app.command("reset")
@@ -125,7 +173,7 @@ def db_reset(
     """Delete the local instance's data (the jars stay), then start it empty and migrated."""
     settings = get_settings()
     if not settings.uses_local_server:
-        _fail("reset only works on the local server; NEO4J_URI is set")
+        fail("reset only works on the local server; NEO4J_URI is set")
     server = LocalServer(settings)
     if not yes and sys.stdin.isatty():
         typer.confirm(f"Delete all data of the local instance '{server.instance}'?", abort=True)
@@ -156,16 +204,16 @@ def seed_command(
     """Load the synthetic national dataset (DESIGN.md §8), batched, with a progress bar."""
     import seed as dataset  # heavy (Faker): imported only for this command
 
-    plan = _run(lambda: dataset.plan(scale if offenders is None else None, offenders, seed))
-    driver, target = _run(lambda: open_sync_driver(get_settings()))
+    plan = run_step(lambda: dataset.plan(scale if offenders is None else None, offenders, seed))
+    driver, target = run_step(lambda: open_sync_driver(get_settings()))
     with driver:
-        _run(lambda: migrate(driver, target.database))
+        run_step(lambda: migrate(driver, target.database))
         if not dataset.database_is_empty(driver, target.database):
             if if_empty:
                 console.print("the database already holds data; not seeding")
                 return
             if not replace:
-                _fail("the database already holds data; pass --replace to delete it and seed again")
+                fail("the database already holds data; pass --replace to delete it and seed again")
             console.print("deleting the existing data ...")
             dataset.clear(driver, target.database)
         with Progress(
@@ -223,7 +271,7 @@ def token(
             clearance=level, purpose=purpose, ttl_seconds=hours * 3600,
         )  # fmt: skip
 
-    typer.echo(_run(mint))
+    typer.echo(run_step(mint))
 
 
 # --- schema -----------------------------------------------------------------------------------
@@ -282,154 +330,20 @@ def serve(
     )
 
 
-# --- bench ------------------------------------------------------------------------------------
+# --- commands other packages add ------------------------------------------------------------
 
 
-def _memory_run(
-    options: Any, requests: int | None, seconds: float | None, port: int | None
-) -> None:
-    """`bench --memory N` / `--soak SECONDS`: the server's RSS and latency over time."""
-    import asyncio
+def _add_plugin_commands() -> None:
+    """Commands that other installed packages add under `graph-api` (entry points in the group
+    `graph_api.commands`): the benchmark adds `graph-api bench` this way (`bench/cli.py`), so
+    the product never imports the tools that measure it."""
+    from importlib.metadata import entry_points
 
-    from bench.memory import run_memory
-    from bench.run import bench_settings, ensure_dataset
-    from bench.workload import biggest_agency
-
-    settings = bench_settings(options.instance, options.port)
-    driver, database = ensure_dataset(
-        settings, options.scale, options.seed, console.print, replace_data=options.replace_data
-    )
-    with driver:
-        agency = options.agency or biggest_agency(driver, database)
-        records, _, _ = driver.execute_query(
-            "MATCH (o:Offender {managingAgency: $agency}) RETURN o.id AS id LIMIT 5000",
-            agency=agency,
-            database_=database,
-        )
-    output = options.output or ("memory" if requests is not None else "soak")
-    rows = asyncio.run(
-        run_memory(
-            settings, agency, [r["id"] for r in records], requests=requests, seconds=seconds,
-            concurrency=max(options.concurrency), output=output, say=console.print, port=port,
-        )
-    )  # fmt: skip
-    console.print(f"peak RSS {max(r['rss_mb'] for r in rows):.0f} MB; bench/results/{output}.md")
-
-
-@app.command("bench")
-def bench_command(
-    scale: Annotated[
-        str, typer.Option(help="Dataset preset, loaded into the instance if not there.")
-    ] = "national",
-    seed: Annotated[int, typer.Option(help="Seed of the dataset.")] = 1,
-    concurrency: Annotated[
-        str, typer.Option(help="Comma-separated concurrency levels (closed-loop workers).")
-    ] = "1,8,32",
-    duration: Annotated[
-        float, typer.Option(min=0.1, help="Seconds per query, concurrency and target.")
-    ] = 10.0,
-    requests: Annotated[
-        int | None,
-        typer.Option(min=1, help="Requests per query, concurrency and target (not a duration)."),
-    ] = None,
-    warmup: Annotated[int, typer.Option(min=0, help="Warm-up requests per cell and target.")] = 20,
-    targets: Annotated[
-        str,
-        typer.Option(
-            help="Comma-separated: raw, api, api-noaudit, peer (the Neo4j GraphQL Library; "
-            "needs Node.js 20, and restarts the instance with APOC)."
-        ),
-    ] = "raw,api,api-noaudit,peer",
-    queries: Annotated[
-        str | None, typer.Option(help="Comma-separated query names (default: the whole set).")
-    ] = None,
-    agency: Annotated[
-        str | None, typer.Option(help="The analyst's agency (default: the biggest manager).")
-    ] = None,
-    smoke: Annotated[
-        bool, typer.Option("--smoke", help="Check every target answers alike; time nothing.")
-    ] = False,
-    output: Annotated[
-        str | None, typer.Option(help="File name stem of the results in bench/results/.")
-    ] = None,
-    instance: Annotated[
-        str, typer.Option(help="Local instance holding the dataset (its own folder and data).")
-    ] = "bench",
-    port: Annotated[
-        int | None,
-        typer.Option(help="Bolt port of the instance (default: 7689 for bench, else 7692)."),
-    ] = None,
-    replace_data: Annotated[
-        bool,
-        typer.Option("--replace-data", help="Replace a different dataset found in the instance."),
-    ] = False,
-    scaling: Annotated[
-        bool,
-        typer.Option(
-            "--scaling",
-            help="Latency against data size: one instance per size (<instance>-10k, ...); "
-            "depth-3 read and name search unless --queries.",
-        ),
-    ] = False,
-    scaling_sizes: Annotated[
-        str, typer.Option(help="Comma-separated offender counts of the scaling run.")
-    ] = "10000,100000,1000000",
-    memory: Annotated[
-        int | None,
-        typer.Option(
-            min=1,
-            help="Memory mode: send this many distinct documents (and variable values) from "
-            "99 principals, recording the server's RSS (bench/memory.py).",
-        ),
-    ] = None,
-    soak: Annotated[
-        float | None,
-        typer.Option(
-            min=1, help="Soak mode: the ordinary mix for this many seconds, RSS and latency."
-        ),
-    ] = None,
-    api_port: Annotated[
-        int | None, typer.Option(help="Port of the API server the memory and soak modes start.")
-    ] = None,
-) -> None:
-    """Measure the API against hand-written Cypher and the peer (issues 3 and 6).
-
-    Results go to bench/results/. See bench/README.md for the smoke, demo, national and
-    scaling runs.
-    """
-    from bench.run import BenchOptions, run  # the harness is a separate package, loaded only here
-
-    def options() -> BenchOptions:
-        try:
-            levels = tuple(int(level) for level in concurrency.split(",") if level.strip())
-        except ValueError:
-            raise ValueError("--concurrency takes comma-separated integers, e.g. 1,8,32") from None
-        try:
-            sizes = tuple(int(size) for size in scaling_sizes.split(",") if size.strip())
-        except ValueError:
-            raise ValueError("--scaling-sizes takes comma-separated integers") from None
-        return BenchOptions(
-            scale=scale, seed=seed, concurrency=levels, duration=duration, requests=requests,
-            warmup=warmup, targets=tuple(t.strip() for t in targets.split(",") if t.strip()),
-            queries=queries, agency=agency.strip().upper() if agency else None, smoke=smoke,
-            output=output, instance=instance, port=port, replace_data=replace_data,
-            scaling=scaling, scaling_sizes=sizes,
-        )  # fmt: skip
-
-    from bench.targets import TargetError
-
-    chosen = _run(options)
-    if memory is not None or soak is not None:
-        _run(lambda: _memory_run(chosen, memory, soak, api_port))
-        return
-    try:
-        succeeded = _run(lambda: run(chosen, say=console.print))
-    except TargetError as error:  # a target would not start (the peer without Node.js, ...)
-        _fail(str(error))
-    if not succeeded:
-        _fail("some requests failed or answers differ; this run is not a result")
+    for entry in entry_points(group="graph_api.commands"):
+        app.command(entry.name)(entry.load())
 
 
 def main() -> None:
     """Console-script entry point."""
+    _add_plugin_commands()
     app()

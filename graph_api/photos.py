@@ -31,7 +31,7 @@ from graph_api import access, cypher_files, writes
 from graph_api.audit import Disclosure, audit_record, write_audit_record
 from graph_api.db import DatabaseUnavailable
 from graph_api.domain import Classification
-from graph_api.errors import ApiError, BadUserInput, NotFound, Unavailable
+from graph_api.errors import ApiError, BadUserInput, NotFound, OutcomeUnknown, Unavailable
 from graph_api.http_guard import correlation_id, request_id
 from graph_api.planner.photos import visible_photo
 
@@ -185,7 +185,7 @@ def _refusal(error: ApiError, status: int) -> JSONResponse:
 
 
 _STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404, "CONFLICT": 409,
-           "BAD_USER_INPUT": 400, "UNAVAILABLE": 503}  # fmt: skip
+           "BAD_USER_INPUT": 400, "UNAVAILABLE": 503, "OUTCOME_UNKNOWN": 503}  # fmt: skip
 
 
 def photo_routes(
@@ -261,6 +261,9 @@ def photo_routes(
                 outcome = await writes.execute(
                     database, write, audit=audit if settings.graph_api_audit_enabled else None
                 )
+            except OutcomeUnknown:  # the Photo node may have been committed: keep its file
+                await asyncio.to_thread(staged.publish)
+                raise
             except BaseException:
                 staged.discard()
                 raise

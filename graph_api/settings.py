@@ -198,6 +198,29 @@ class Settings(BaseSettings):
         description="Most open connections from one client address (per worker process); "
         "more are answered 503 and closed. Applies under `graph-api serve`.",
     )
+    graph_api_tracing_enabled: bool = Field(
+        default=False,
+        description="OpenTelemetry spans for each operation (Strawberry's extension). They "
+        "go where the process's OpenTelemetry SDK sends them: run under "
+        "`opentelemetry-instrument` with OTEL_* variables (no SDK: no spans, no cost).",
+    )
+    graph_api_idempotency_hours: float = Field(
+        default=24.0,
+        gt=0,
+        description="How long an Idempotency-Key answers retries; after that it counts as "
+        "new, and `graph-api audit archive` deletes it.",
+    )
+    graph_api_audit_retention_days: int = Field(
+        default=2_190,
+        ge=1,
+        description="Audit records older than this are archived to files and deleted by "
+        "`graph-api audit archive` (six years by default).",
+    )
+    graph_api_audit_archive_dir: Path = Field(
+        default=PROJECT_ROOT / ".local" / "audit-archive",
+        description="Where `graph-api audit archive` writes its compressed JSON Lines files "
+        "and MANIFEST.jsonl (append-only: files are added, never rewritten).",
+    )
     graph_api_log_format: Literal["json", "text"] = Field(
         default="json",
         description="`json`: one JSON object per log line (with the request id) from "

@@ -60,8 +60,9 @@ class LoopbackProxy:
 
     # --- faults ---------------------------------------------------------------------------
 
-    def drop_commit_reply(self) -> None:
-        self._commit_fault = "drop-reply"
+    def drop_commit_reply(self, then_refuse: bool = False) -> None:
+        """`then_refuse`: and refuse every connection from then on, until `accept()`."""
+        self._commit_fault = "drop-reply-refuse" if then_refuse else "drop-reply"
 
     def hold_commit_reply(self) -> None:
         self._commit_fault = "hold-reply"
@@ -82,11 +83,14 @@ class LoopbackProxy:
     def accept(self) -> None:
         self._refusing = False
 
-    def _refuse_all(self) -> None:
-        for client, upstream in list(self._links):
-            client.close()
-            upstream.close()
-        self._links.clear()
+    def _refuse_all(
+        self, keep: tuple[asyncio.StreamWriter, asyncio.StreamWriter] | None = None
+    ) -> None:
+        for other in list(self._links):
+            if other is not keep:
+                for writer in other:
+                    writer.close()
+                self._links.discard(other)
 
     # --- forwarding -------------------------------------------------------------------------
 
@@ -120,6 +124,9 @@ class LoopbackProxy:
                     if fault == "drop-commit":
                         break
                     hold = fault == "hold-reply"
+                    if fault == "drop-reply-refuse":  # every other link goes now, this one
+                        self._refusing = True  # once the database has answered the COMMIT
+                        self._refuse_all(keep=link)
                     drop_answer.set()
                 elif COMMIT in data:
                     self.commits += 1

@@ -58,3 +58,27 @@ def test_wrong_password_is_one_line(settings: Settings, driver: neo4j.Driver) ->
 def test_token_rejects_unknown_clearance() -> None:
     result = run_cli("token", "--user", "u1", "--agency", "MET", "--clearance", "TOP")
     assert_one_clear_line(result, "clearance must be one of")
+
+
+def test_the_product_never_imports_the_benchmark() -> None:
+    """`bench/` depends on the product, never the reverse: `graph-api bench` is added by the
+    benchmark through an entry point (pyproject.toml, group `graph_api.commands`)."""
+    import ast
+
+    from graph_api.settings import PROJECT_ROOT
+
+    for path in sorted((PROJECT_ROOT / "graph_api").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            assert not [n for n in names if n == "bench" or n.startswith("bench.")], path
+
+
+def test_graph_api_bench_is_there_through_its_entry_point() -> None:
+    shown = run_cli("bench", "--help")
+    assert shown.returncode == 0, shown.stderr
+    assert "--concurrency" in shown.stdout
+    assert "--smoke" in shown.stdout

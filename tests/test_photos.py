@@ -10,6 +10,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from loopback_proxy import proxied_serve
 from PIL import ExifTags, Image
 from writes.support import OUTSIDER, OWNER, PARTNER, delete_api_created, offender_input, rows
 
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 
     import httpx
     import neo4j
+
+    from graph_api.settings import Settings
 
 MAX_BYTES = 200_000
 
@@ -360,3 +363,23 @@ async def test_a_photo_of_a_mark(
     [change] = json.loads(audited["changes"])
     assert change["markId"] == mark_id
     assert change["sha256"] == photo["sha256"]
+
+
+async def test_a_photo_whose_commit_answer_is_lost_is_stored_and_answered(
+    settings: Settings, serve: Callable[..., Any], mint: Callable[..., str], photo_dir: Path
+) -> None:
+    """The Photo node committed but the answer was lost (issue 12): the upload is settled by
+    its audit record, answered 201, and its file is there to serve."""
+    headers = bearer(mint, "MET")
+    proxied = proxied_serve(settings, serve)
+    overrides = {"graph_api_photo_dir": photo_dir, "graph_api_photo_max_bytes": MAX_BYTES}
+    async with proxied(**overrides) as (proxy, http):
+        offender_id = await new_offender(http, headers)
+        proxy.drop_commit_reply()
+        response = await upload(
+            http, headers, image_bytes("PNG", (123, 45)), offenderId=offender_id
+        )
+        assert proxy.faults == 1
+        assert response.status_code == 201, response.text
+        served = await http.get(f"/photos/{response.json()['id']}", headers=headers)
+    assert served.status_code == 200

@@ -67,3 +67,13 @@ async def test_each_request_is_one_json_line_with_its_request_id(
     assert line["status"] == 200
     assert line["code"] == "BAD_USER_INPUT"
     assert isinstance(line["ms"], float)
+
+
+async def test_tracing_when_enabled_changes_no_answer(
+    serve: Callable[..., Any], mint: Callable[..., str]
+) -> None:
+    async with serve(graph_api_tracing_enabled=True) as http:
+        response = await http.post(
+            "/graphql", json={"query": "{ me { userId } }"}, headers=bearer(mint("MET"))
+        )
+    assert response.json() == {"data": {"me": {"userId": "tester"}}}

@@ -1,6 +1,7 @@
 // Audit records, one per request that consulted or changed offender data, written together
 // (group commit), each linked to every offender it disclosed (in full or as a restricted stub)
-// so auditTrail(offenderId) is an index walk.
+// so auditTrail(offenderId) is an index walk; the link carries the record's time and the
+// offender's id for the index `concerns_offender_at` (migration 0007).
 UNWIND $records AS r
 CREATE (a:AuditRecord {
   id: r.id, at: datetime(), requestId: r.requestId, correlationId: r.correlationId, userId: r.userId, agency: r.agency,
@@ -11,11 +12,11 @@ WITH a, r
 CALL (a, r) {
   UNWIND r.offenderIds AS offenderId
   MATCH (o:Offender {id: offenderId})
-  CREATE (a)-[:CONCERNS {disclosure: 'FULL'}]->(o)
+  CREATE (a)-[:CONCERNS {disclosure: 'FULL', at: a.at, offenderId: offenderId}]->(o)
 }
 CALL (a, r) {
   UNWIND r.restrictedIds AS offenderId
   MATCH (o:Offender {id: offenderId})
-  CREATE (a)-[:CONCERNS {disclosure: 'RESTRICTED'}]->(o)
+  CREATE (a)-[:CONCERNS {disclosure: 'RESTRICTED', at: a.at, offenderId: offenderId}]->(o)
 }
 RETURN count(a) AS written

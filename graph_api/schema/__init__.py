@@ -64,6 +64,10 @@ def build_schema(settings: Settings | None = None, *, one_pass: bool = True) -> 
         lambda: DocumentCache(hide_suggestions=not development),
         ObservedOperation,  # names the operation in the access log and the metrics
     ]
+    if settings.graph_api_tracing_enabled:  # spans for parsing, validation and resolvers
+        from strawberry.extensions.tracing import OpenTelemetryExtension
+
+        extensions.append(OpenTelemetryExtension)
     if not settings.graph_api_audit_enabled:  # benchmarks only: measures what auditing costs
         extensions.remove(AuditTrail)
     if not development:

@@ -252,6 +252,7 @@ def _idempotency(info: Context, principal: Principal) -> writes.Idempotency | No
     return writes.Idempotency(
         scope=hashlib.sha256(scope.encode()).hexdigest(),
         fingerprint=hashlib.sha256(asked.encode()).hexdigest(),
+        lifetime_hours=info.context.settings.graph_api_idempotency_hours,
     )
 
 

@@ -45,6 +45,8 @@ class Idempotency:
 
     scope: str
     fingerprint: str
+    #: Hours after which a key has expired and counts as new (GRAPH_API_IDEMPOTENCY_HOURS).
+    lifetime_hours: float = 24.0
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,7 @@ async def execute(
                     "fingerprint": idempotency.fingerprint,
                     "userId": write.parameters.get("userId"),
                     "agency": write.parameters.get("agency"),
+                    "lifetimeHours": idempotency.lifetime_hours,
                 },
             )
             if claim["fingerprint"] != idempotency.fingerprint:

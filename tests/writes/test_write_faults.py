@@ -100,17 +100,9 @@ async def test_an_outcome_that_cannot_be_learnt_says_so_and_a_keyed_retry_writes
     answer comes back and nothing is written twice."""
     offender = await fresh()
     async with proxied(graph_api_outcome_check_seconds=1.5) as (proxy, http):
-        proxy.drop_commit_reply()
-
-        async def lost() -> httpx.Response:
-            return await add_alias(http, token(), offender["id"], "Unknown", key="k-unknown-1")
-
-        attempt = asyncio.create_task(lost())
-        while proxy.faults == 0:
-            await asyncio.sleep(0.01)
-        proxy.refuse()
+        proxy.drop_commit_reply(then_refuse=True)
         started = asyncio.get_running_loop().time()
-        response = await attempt
+        response = await add_alias(http, token(), offender["id"], "Unknown", key="k-unknown-1")
         waited = asyncio.get_running_loop().time() - started
         assert response.status_code == 503, response.text
         [error] = response.json()["errors"]

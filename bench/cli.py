@@ -1,0 +1,154 @@
+"""`graph-api bench`: the benchmark's command, added to the product's CLI through the entry
+point `graph_api.commands` (pyproject.toml), so the product never imports the benchmark."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from graph_api.cli import console, fail, run_step
+
+
+def _memory_run(
+    options: Any, requests: int | None, seconds: float | None, port: int | None
+) -> None:
+    """`bench --memory N` / `--soak SECONDS`: the server's RSS and latency over time."""
+    import asyncio
+
+    from bench.memory import run_memory
+    from bench.run import bench_settings, ensure_dataset
+    from bench.workload import biggest_agency
+
+    settings = bench_settings(options.instance, options.port)
+    driver, database = ensure_dataset(
+        settings, options.scale, options.seed, console.print, replace_data=options.replace_data
+    )
+    with driver:
+        agency = options.agency or biggest_agency(driver, database)
+        records, _, _ = driver.execute_query(
+            "MATCH (o:Offender {managingAgency: $agency}) RETURN o.id AS id LIMIT 5000",
+            agency=agency,
+            database_=database,
+        )
+    output = options.output or ("memory" if requests is not None else "soak")
+    rows = asyncio.run(
+        run_memory(
+            settings, agency, [r["id"] for r in records], requests=requests, seconds=seconds,
+            concurrency=max(options.concurrency), output=output, say=console.print, port=port,
+        )
+    )  # fmt: skip
+    console.print(f"peak RSS {max(r['rss_mb'] for r in rows):.0f} MB; bench/results/{output}.md")
+
+
+def bench_command(
+    scale: Annotated[
+        str, typer.Option(help="Dataset preset, loaded into the instance if not there.")
+    ] = "national",
+    seed: Annotated[int, typer.Option(help="Seed of the dataset.")] = 1,
+    concurrency: Annotated[
+        str, typer.Option(help="Comma-separated concurrency levels (closed-loop workers).")
+    ] = "1,8,32",
+    duration: Annotated[
+        float, typer.Option(min=0.1, help="Seconds per query, concurrency and target.")
+    ] = 10.0,
+    requests: Annotated[
+        int | None,
+        typer.Option(min=1, help="Requests per query, concurrency and target (not a duration)."),
+    ] = None,
+    warmup: Annotated[int, typer.Option(min=0, help="Warm-up requests per cell and target.")] = 20,
+    targets: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated: raw, api, api-noaudit, peer (the Neo4j GraphQL Library; "
+            "needs Node.js 20, and restarts the instance with APOC)."
+        ),
+    ] = "raw,api,api-noaudit,peer",
+    queries: Annotated[
+        str | None, typer.Option(help="Comma-separated query names (default: the whole set).")
+    ] = None,
+    agency: Annotated[
+        str | None, typer.Option(help="The analyst's agency (default: the biggest manager).")
+    ] = None,
+    smoke: Annotated[
+        bool, typer.Option("--smoke", help="Check every target answers alike; time nothing.")
+    ] = False,
+    output: Annotated[
+        str | None, typer.Option(help="File name stem of the results in bench/results/.")
+    ] = None,
+    instance: Annotated[
+        str, typer.Option(help="Local instance holding the dataset (its own folder and data).")
+    ] = "bench",
+    port: Annotated[
+        int | None,
+        typer.Option(help="Bolt port of the instance (default: 7689 for bench, else 7692)."),
+    ] = None,
+    replace_data: Annotated[
+        bool,
+        typer.Option("--replace-data", help="Replace a different dataset found in the instance."),
+    ] = False,
+    scaling: Annotated[
+        bool,
+        typer.Option(
+            "--scaling",
+            help="Latency against data size: one instance per size (<instance>-10k, ...); "
+            "depth-3 read and name search unless --queries.",
+        ),
+    ] = False,
+    scaling_sizes: Annotated[
+        str, typer.Option(help="Comma-separated offender counts of the scaling run.")
+    ] = "10000,100000,1000000",
+    memory: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Memory mode: send this many distinct documents (and variable values) from "
+            "99 principals, recording the server's RSS (bench/memory.py).",
+        ),
+    ] = None,
+    soak: Annotated[
+        float | None,
+        typer.Option(
+            min=1, help="Soak mode: the ordinary mix for this many seconds, RSS and latency."
+        ),
+    ] = None,
+    api_port: Annotated[
+        int | None, typer.Option(help="Port of the API server the memory and soak modes start.")
+    ] = None,
+) -> None:
+    """Measure the API against hand-written Cypher and the peer (issues 3 and 6).
+
+    Results go to bench/results/. See bench/README.md for the smoke, demo, national and
+    scaling runs.
+    """
+    from bench.run import BenchOptions, run  # the harness is a separate package, loaded only here
+
+    def options() -> BenchOptions:
+        try:
+            levels = tuple(int(level) for level in concurrency.split(",") if level.strip())
+        except ValueError:
+            raise ValueError("--concurrency takes comma-separated integers, e.g. 1,8,32") from None
+        try:
+            sizes = tuple(int(size) for size in scaling_sizes.split(",") if size.strip())
+        except ValueError:
+            raise ValueError("--scaling-sizes takes comma-separated integers") from None
+        return BenchOptions(
+            scale=scale, seed=seed, concurrency=levels, duration=duration, requests=requests,
+            warmup=warmup, targets=tuple(t.strip() for t in targets.split(",") if t.strip()),
+            queries=queries, agency=agency.strip().upper() if agency else None, smoke=smoke,
+            output=output, instance=instance, port=port, replace_data=replace_data,
+            scaling=scaling, scaling_sizes=sizes,
+        )  # fmt: skip
+
+    from bench.targets import TargetError
+
+    chosen = run_step(options)
+    if memory is not None or soak is not None:
+        run_step(lambda: _memory_run(chosen, memory, soak, api_port))
+        return
+    try:
+        succeeded = run_step(lambda: run(chosen, say=console.print))
+    except TargetError as error:  # a target would not start (the peer without Node.js, ...)
+        fail(str(error))
+    if not succeeded:
+        fail("some requests failed or answers differ; this run is not a result")
