@@ -178,49 +178,15 @@ graphql(`
   fragment Page on PageInfo { hasNextPage endCursor }
 `);
 
+/** The profile's head; each of its lists is asked for on its own (ProfilePageQuery): smaller
+ * statements that Neo4j plans quickly, answered in parallel. */
 export const ProfileQuery = graphql(`
-  query Profile($id: ID!, $first: Int!) {
-    offender(id: $id) {
-      ...OffenderCard
-      version
-      marks(first: $first) {
-        totalCount pageInfo { ...Page }
-        edges { ...LinkFacts mark { id type bodyPart side orientation description photos { id } } }
-      }
-      addresses(first: $first) {
-        totalCount pageInfo { ...Page }
-        edges {
-          ...LinkFacts main
-          address {
-            id line1 town postcode kind
-            residents(first: 10) {
-              totalCount
-              edges { from to person { ...LinkedPersonNode } }
-            }
-          }
-        }
-      }
-      associates(first: $first) {
-        totalCount pageInfo { ...Page }
-        edges { ...LinkFacts type person { ...LinkedPersonNode } }
-      }
-      vehicles(first: $first) {
-        totalCount pageInfo { ...Page }
-        edges { ...LinkFacts role vehicle { id vrm make model colour } }
-      }
-      intelligence(first: $first) {
-        totalCount pageInfo { ...Page }
-        edges { ...LinkFacts intelligence { id text source information handling conditions reviewOn recordedOn } }
-      }
-      riskAssessments(first: $first) {
-        totalCount pageInfo { ...Page }
-        edges { ...LinkFacts assessment { id tool level assessedOn nextReviewOn } }
-      }
-    }
+  query Profile($id: ID!) {
+    offender(id: $id) { ...OffenderCard version }
   }
 `);
 
-/** The next page of one of the profile's lists. */
+/** A page of one of the profile's lists. */
 export const ProfilePageQuery = graphql(`
   query ProfilePage(
     $id: ID!, $first: Int!, $after: String,

@@ -57,7 +57,8 @@ const STYLE: StylesheetJson = [
   { selector: "edge[type = 'ASSOCIATED_WITH']", style: { "line-color": "#6a5acd" } },
   { selector: "edge[type = 'USES']", style: { "line-style": "dashed" } },
   { selector: ".faded", style: { display: "none" } },
-  { selector: ".highlighted", style: { "line-color": "#0050b3", width: 5, "border-color": "#0050b3", "border-width": 6 } },
+  { selector: "node.highlighted", style: { "border-color": "#0050b3", "border-width": 6 } },
+  { selector: "edge.highlighted", style: { "line-color": "#0050b3", width: 5 } },
   { selector: "node:selected", style: { "overlay-color": "#0050b3", "overlay-opacity": 0.25, "overlay-padding": 6 } },
 ];
 
