@@ -126,6 +126,11 @@ class Settings(BaseSettings):
         le=8 * 3600,
         description="Lifetime of a token minted by the development sign-in.",
     )
+    graph_api_photo_url_secret: SecretStr | None = Field(
+        default=None,
+        description="Key of signed photo URLs; the same on every replica. Unset: derived from "
+        "GRAPH_API_JWT_SECRET (or the generated local one).",
+    )
     graph_api_photo_url_seconds: int = Field(
         default=300,
         ge=10,

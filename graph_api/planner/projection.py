@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from graph_api import access
 from graph_api.errors import BadUserInput
+from graph_api.photo_urls import PATH_PREFIX
 
 if TYPE_CHECKING:
     from graph_api.planner.selection import Selected
@@ -69,6 +70,16 @@ _COMPUTED = {
     "location": "CASE WHEN {v}.location IS NULL THEN null ELSE "
     "{{latitude: {v}.location.latitude, longitude: {v}.location.longitude}} END",
 }
+
+
+#: Photo URL fields, as the bare path: the Query root signs it for the principal
+#: (graph_api/photo_urls.py), which Cypher cannot do.
+PHOTO_PATHS = {
+    "url": f"'{PATH_PREFIX}' + {{v}}.id",
+    "thumbnailUrl": f"'{PATH_PREFIX}' + {{v}}.id + '/thumbnail'",
+}
+#: Present in a statement's text exactly when it selects a photo URL.
+PHOTO_PATH_MARK = f"'{PATH_PREFIX}'"
 
 
 def page_size(value: int | None) -> int:
@@ -170,6 +181,8 @@ class Projector:
             return self.photos(var, ceiling if type_name == "Offender" else "null", field)
         if field.name == "managingAgency":
             return self.agency(f"{var}.managingAgency", field)
+        if type_name == "Photo" and field.name in PHOTO_PATHS:
+            return PHOTO_PATHS[field.name].format(v=var)
         template = _COMPUTED.get(field.name)
         if template is not None:
             return template.format(v=var)

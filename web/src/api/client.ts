@@ -54,16 +54,3 @@ export async function request<TResult, TVariables>(
   if (!answer.data) throw new ApiError("the API answered no data", "INTERNAL_SERVER_ERROR");
   return answer.data;
 }
-
-/** A photo's bytes as an object URL for an <img>, fetched with the session's token. */
-export async function photoObjectUrl(path: string): Promise<string> {
-  const current = session();
-  const headers: Record<string, string> = {};
-  if (current) {
-    headers.Authorization = `Bearer ${current.token}`;
-    if (current.purpose) headers["X-Purpose"] = current.purpose;
-  }
-  const response = await fetch(path, { headers });
-  if (!response.ok) throw new ApiError(`photo unavailable (${response.status})`, "NOT_FOUND");
-  return URL.createObjectURL(await response.blob());
-}

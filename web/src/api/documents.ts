@@ -12,7 +12,7 @@ graphql(`
   fragment OffenderCard on Offender {
     id forename surname aliases dob gender pncId nominalType riskLevel mappaCategory mappaLevel
     managingAgency { code name }
-    photos { id }
+    photos { id url thumbnailUrl }
   }
 `);
 
@@ -66,7 +66,7 @@ export const SearchMarksQuery = graphql(`
     searchMarks(type: $type, text: $text, first: $first) {
       edges {
         score
-        mark { id type bodyPart side description photos { id } }
+        mark { id type bodyPart side description photos { id url thumbnailUrl } }
         bearer { ...OffenderCard }
       }
     }
@@ -197,7 +197,7 @@ export const ProfilePageQuery = graphql(`
       id
       marks(first: $first, after: $after) @include(if: $marks) {
         totalCount pageInfo { ...Page }
-        edges { ...LinkFacts mark { id type bodyPart side orientation description photos { id } } }
+        edges { ...LinkFacts mark { id type bodyPart side orientation description photos { id url thumbnailUrl } } }
       }
       addresses(first: $first, after: $after) @include(if: $addresses) {
         totalCount pageInfo { ...Page }

@@ -13,7 +13,7 @@ export function offenderCard(offender: OffenderCardFragment, actions: CardAction
   const name = `${offender.forename} ${offender.surname}`;
   const photo = offender.photos[0];
   return h("article", { class: "result", "data-id": offender.id, "aria-label": name },
-    photo ? photoImage(photo.id, `Photo of ${name}`) : photoPlaceholder(),
+    photo ? photoImage(photo, `Photo of ${name}`) : photoPlaceholder(),
     h("div", { class: "result-body" },
       h("h3", {}, name),
       h("p", { class: "meta" }, `Born ${offender.dob ?? "unknown"} · PNC ${offender.pncId}`),

@@ -80,7 +80,7 @@ async function run(kind: SearchKind, text: string, actions: CardActions, results
     const where = `${humanise(mark.type)}, ${mark.side ? `${humanise(mark.side).toLowerCase()} ` : ""}${mark.bodyPart}`;
     const photo = mark.photos[0];
     results.append(h("div", { class: "mark-hit" },
-      h("p", { class: "meta" }, photo ? photoImage(photo.id, `Photo of ${where}`) : null, `${where}: ${mark.description}`),
+      h("p", { class: "meta" }, photo ? photoImage(photo, `Photo of ${where}`) : null, `${where}: ${mark.description}`),
       offenderCard(edge.bearer, actions, `Bears: ${where}`)));
   }
   return answer.searchMarks.edges.length;
