@@ -153,7 +153,7 @@ export class ExplorerView {
   async addAll(nodes: GraphNode[], edges: GraphEdge[]): Promise<string[]> {
     const added = this.canvas.add(nodes, edges);
     this.remember(added);
-    await this.canvas.layout(false);
+    await this.canvas.arrange();
     return added;
   }
 
@@ -178,7 +178,7 @@ export class ExplorerView {
       const edges = answer.network.edges.map(toGraphEdge);
       const added = this.canvas.add(nodes, edges, id);
       this.remember(added);
-      await this.canvas.layout();
+      await this.canvas.arrange();
       const centre = this.canvas.node(id);
       if (centre) {
         this.canvas.select(id);
@@ -215,7 +215,7 @@ export class ExplorerView {
       }
       const added = this.canvas.add(nodes, edges, node.id);
       this.remember(added);
-      await this.canvas.layout();
+      await this.canvas.arrange();
       return `${this.summary(added.length)}${total > nodes.length ? ` Showing ${nodes.length} of ${total} links.` : ""}`;
     });
   }
@@ -234,7 +234,7 @@ export class ExplorerView {
       const edges = path.edges.map(toGraphEdge);
       const added = this.canvas.add(nodes, edges);
       this.remember(added);
-      await this.canvas.layout();
+      await this.canvas.arrange();
       this.canvas.highlight([...nodes.map((node) => node.id), ...edges.map((edge) => edge.id)]);
       return `Path of ${path.length} link${path.length === 1 ? "" : "s"} between ${first.label} and ${second.label}: ${nodes.map((node) => node.label).join(" → ")}`;
     });
@@ -252,7 +252,7 @@ export class ExplorerView {
       ]);
       const added = this.canvas.add(people, edges);
       this.remember(added);
-      await this.canvas.layout();
+      await this.canvas.arrange();
       this.canvas.highlight([first.id, second.id, ...people.map((person) => person.id), ...edges.map((edge) => edge.id)]);
       return people.length
         ? `${people.length} common associate${people.length === 1 ? "" : "s"}: ${people.map((person) => person.label).join(", ")}`
