@@ -1,6 +1,7 @@
 """Fixtures for the explorer in a real browser: the API (development mode, over the test
 database with the tiny dataset) in its own process on a port in 8200-8299, and Debian's
-Chromium driven by Playwright with every request off this machine refused.
+Chromium driven by Playwright with every request off this machine refused. A stand-in OpenID
+Connect provider serves the production sign-in test.
 
 Each test's page collects console errors, page errors and requests to anywhere but the API;
 a test fails if any appear. Screenshots go to tests/web/artefacts/ (git-ignored).
@@ -8,6 +9,7 @@ a test fails if any appear. Screenshots go to tests/web/artefacts/ (git-ignored)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -22,6 +24,8 @@ import pytest
 
 from graph_api.settings import PROJECT_ROOT
 
+from .identity_provider import IdentityProvider
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -34,6 +38,8 @@ WEB_DIST = PROJECT_ROOT / "web" / "dist"
 AXE = PROJECT_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("GRAPH_API_CHROMIUM", "/usr/bin/chromium")
 VIEWPORT = {"width": 1400, "height": 900}
+#: The only place a page may reach: this machine (the API, and the test identity provider).
+LOOPBACK = "http://127.0.0.1:"
 
 
 def _free_port() -> int:
@@ -48,47 +54,80 @@ def _free_port() -> int:
     raise RuntimeError("no free port in 8200-8299")
 
 
-@pytest.fixture(scope="session")
-def explorer_url(
-    settings: Settings, tiny_graph: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """The API with the built explorer, in development mode, over the tiny dataset."""
+@contextlib.contextmanager
+def api_server(settings: Settings, photo_dir: Path, log_name: str, **env: str) -> Iterator[str]:
+    """`graph-api serve` in its own process over the test database, with these variables."""
     if not (WEB_DIST / "index.html").is_file():
         pytest.fail("the explorer is not built: run `make web` (make test does)")
     port = _free_port()
     secret = settings.graph_api_jwt_secret
     assert secret is not None
-    env = {
+    environment = {
         **os.environ,
-        "GRAPH_API_DEV_MODE": "true",
         "GRAPH_API_JWT_SECRET": secret.get_secret_value(),
-        "GRAPH_API_PHOTO_DIR": str(tmp_path_factory.mktemp("photos")),
+        "GRAPH_API_PHOTO_DIR": str(photo_dir),
+        **env,
     }
     serve = "from graph_api.cli import main; main()"
     command = [sys.executable, "-c", serve, "serve", "--port", str(port)]
     ARTEFACTS.mkdir(exist_ok=True)
-    log = (ARTEFACTS / "server.log").open("w")
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the API did not start; see {ARTEFACTS / 'server.log'}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
+    with (ARTEFACTS / log_name).open("w") as log:
+        server = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the API did not start; see {ARTEFACTS / log_name}")
+                time.sleep(0.2)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
+def explorer_url(
+    settings: Settings, tiny_graph: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The API with the built explorer, in development mode, over the tiny dataset."""
+    photos = tmp_path_factory.mktemp("photos")
+    with api_server(settings, photos, "server.log", GRAPH_API_DEV_MODE="true") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def oidc_explorer(
+    settings: Settings, explorer_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, IdentityProvider]]:
+    """The API in production mode, signing in with an OpenID Connect provider (RS256, JWKS)."""
+    agency = httpx.get(f"{explorer_url}/dev/users").json()["users"][0]["agency"]
+    claims = {"sub": "oidc.analyst", "agency": agency, "roles": ["ANALYST"], "clearance": "SECRET"}
+    provider = IdentityProvider(_free_port(), "explorer", settings.graph_api_jwt_audience, claims)
+    provider.start()
+    photos = tmp_path_factory.mktemp("oidc-photos")
+    try:
+        with api_server(
+            settings, photos, "server-oidc.log",
+            GRAPH_API_DEV_MODE="false",
+            GRAPH_API_JWKS_URL=f"{provider.issuer}/jwks",
+            GRAPH_API_JWT_ISSUER=provider.issuer,
+            GRAPH_API_OIDC_ISSUER=provider.issuer,
+            GRAPH_API_OIDC_CLIENT_ID="explorer",
+        ) as url:  # fmt: skip
+            yield url, provider
+    finally:
+        provider.stop()
+
+
+# Module scope, not session: Playwright's sync API holds an event loop on this thread while it
+# runs, and pytest-asyncio cannot run the async tests that come after until it is closed.
+@pytest.fixture(scope="module")
 def playwright_driver() -> Iterator[Playwright]:
     if not shutil.which(CHROMIUM):
         pytest.fail(f"Chromium is not installed at {CHROMIUM}: apt-get install chromium")
@@ -98,7 +137,7 @@ def playwright_driver() -> Iterator[Playwright]:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_driver: Playwright) -> Iterator[Browser]:
     """Headless Chromium that resolves no host but this machine."""
     browser = playwright_driver.chromium.launch(
@@ -153,7 +192,7 @@ def watched(browser: Browser, explorer_url: str) -> Iterator[Watched]:
         seen.problems.append(f"request off this machine: {route.request.url}")
         route.abort()
 
-    context.route(lambda url: not url.startswith(explorer_url), outside)
+    context.route(lambda url: not url.startswith(LOOPBACK), outside)
     page.on(
         "console",
         lambda message: (

@@ -215,8 +215,8 @@ export class GraphCanvas {
   /** Lay out everything drawn: force-directed up to FORCE_LAYOUT_LIMIT nodes, layered beyond. */
   layout(): Promise<void> {
     const count = this.cy.nodes().length;
-    // fCoSE (spectral start, then force-directed): about 10x faster than CoSE, and it keeps
-    // what is drawn roughly where it was (`randomize: false`) after the first layout.
+    // fCoSE (spectral start, then force-directed): several times faster than CoSE. Small
+    // drawings keep their nodes roughly where they were (`randomize: false`).
     const options = {
       name: "fcose",
       quality: "default",
