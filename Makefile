@@ -30,7 +30,7 @@ $(WEB_MODULES): web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 
 web/dist/index.html: $(WEB_MODULES) $(WEB_SOURCES)
-	cd web && npm run --silent build
+	cd web && npm run build
 
 ## web: the explorer, built into web/dist
 web: web/dist/index.html

@@ -376,7 +376,10 @@ def drawn_nodes(seen: Watched) -> int:
 
 
 def test_production_sign_in_is_openid_connect_with_pkce(
-    watched: Watched, oidc_explorer: tuple[str, IdentityProvider]
+    watched: Watched,
+    oidc_explorer: tuple[str, IdentityProvider],
+    explorer_url: str,
+    mint: Callable[..., str],
 ) -> None:
     """No demo users in production: the organisation's identity provider signs the user in
     (authorization code + PKCE); the API verifies its RS256 token by JWKS; the token stays in
@@ -394,7 +397,11 @@ def test_production_sign_in_is_openid_connect_with_pkce(
     assert page.url == f"{url}/"  # the code and state are gone from the address bar
     page.get_by_label("Purpose of this session").fill(PURPOSE)
     page.keyboard.press("Enter")
-    search(watched, "smith")  # answered: the API accepted the provider's token
+    _, token = analyst(explorer_url, mint)  # the same agency as the provider's user
+    offender = ask(explorer_url, token, OFFENDERS)["offenders"]["edges"][0]["node"]
+    search(watched, f"{offender['forename']} {offender['surname']}")
+    # Answered: the API accepted the provider's RS256 token.
+    expect(page.locator(f"article.result[data-id='{offender['id']}']").first).to_be_visible()
     storage = page.evaluate("() => [localStorage.length, sessionStorage.length]")
     assert storage == [0, 0]
     watched.shot("12-oidc-signed-in")
