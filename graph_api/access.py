@@ -57,19 +57,30 @@ def person_ceiling(person: str, share: str) -> str:
     return f"CASE WHEN {person}:Offender THEN {ceiling(person, share)} ELSE null END"
 
 
-def link_visible(link: str, near_ceiling: str, far_ceiling: str) -> str:
+def walk_cap(far_ceiling: str, near_cap: str) -> str:
+    """Cypher: the cap of a node reached over a visible link from a node whose cap is
+    `near_cap` (docs/access-policy.md, "Caps"): the lower of the two for an in-scope offender
+    (`far_ceiling` its ceiling), 0 for a restricted nominal, `near_cap` for any other node.
+    A share's ceiling so caps everything reached through the offender, however far."""
+    return (
+        f"CASE WHEN {far_ceiling} IS NULL THEN {near_cap} "
+        f"WHEN {far_ceiling} < {near_cap} THEN {far_ceiling} ELSE {near_cap} END"
+    )
+
+
+def link_visible(link: str, near_cap: str, far_ceiling: str, from_offender: str) -> str:
     """Cypher: the fact link is visible, walked from its near end to its far end.
 
-    The ceilings are Cypher expressions: null for a non-offender end, 0 for an out-of-scope
-    offender. The near end is never an out-of-scope offender (restricted nominals have no onward
-    links). An out-of-scope far end is allowed only on an association from an in-scope offender,
-    where it is shown as a RestrictedNominal.
+    `near_cap` is the cap of the near end (never null: the clearance at most). `far_ceiling` is
+    the far end's ceiling: null for a non-offender, 0 for an out-of-scope offender, which is
+    allowed only at the end of an association from an in-scope offender (`from_offender`, a
+    Cypher boolean), where it is shown as a RestrictedNominal.
     """
     r = rank(link)
     return (
-        f"({r} <= $clearance AND ({near_ceiling} IS NULL OR {r} <= {near_ceiling}) "
+        f"({r} <= $clearance AND {r} <= {near_cap} "
         f"AND ({far_ceiling} IS NULL OR {r} <= {far_ceiling} OR ({far_ceiling} = 0 "
-        f"AND type({link}) = 'ASSOCIATED_WITH' AND {near_ceiling} > 0)))"
+        f"AND type({link}) = 'ASSOCIATED_WITH' AND {from_offender})))"
     )
 
 
@@ -85,15 +96,12 @@ def in_scope(node: str, share: str) -> str:
     return f"({node}.managingAgency = $agency OR {_current_share(node, share)})"
 
 
-def admits(node: str, link: str, share: str) -> str:
-    """Cypher: `node` lets `link` be seen from its side, short-circuiting where it can.
-
-    True for a non-offender, and for an in-scope offender whose ceiling reaches the link's rank
-    (the same test as `rank(link) <= ceiling(node)`, without computing the ceiling): the form
-    for predicates evaluated at every step of a path search.
-    """
-    r = rank(link)
+def admits_at(node: str, cap: str, share: str) -> str:
+    """Cypher: `node` may lie on a path whose links are all at most rank `cap`: it is not an
+    offender, or it is an in-scope offender whose ceiling reaches `cap` (the same test as
+    `cap <= ceiling(node)`, without computing the ceiling): the form for predicates evaluated
+    at every step of a path search."""
     return (
-        f"(NOT {node}:Offender OR ({r} <= $clearance AND ({node}.managingAgency = $agency OR "
-        f"{_current_share(node, share, f' AND $rank[{share}.ceiling] >= {r}')})))"
+        f"(NOT {node}:Offender OR ({cap} <= $clearance AND ({node}.managingAgency = $agency OR "
+        f"{_current_share(node, share, f' AND $rank[{share}.ceiling] >= {cap}')})))"
     )

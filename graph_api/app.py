@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import re
-import uuid
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +16,8 @@ from strawberry.asgi import GraphQL
 
 from graph_api import cypher_files
 from graph_api.db import Database, DatabaseUnavailable
-from graph_api.errors import ApiError, Unavailable
-from graph_api.http_guard import install_http_guard
+from graph_api.errors import ApiError, Unauthenticated, Unavailable
+from graph_api.http_guard import correlation_id, install_http_guard, request_id
 from graph_api.identity import AgencyRegistry, Principal, principal_from_header
 from graph_api.photos import photo_routes
 from graph_api.schema import RegisterSchema, build_schema
@@ -31,11 +29,13 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable
 
     from starlette.responses import Response
+    from starlette.types import ASGIApp, Receive, Scope, Send
     from starlette.websockets import WebSocket
 
 
-#: A client may name its request (for tracing) with a short, plain id; anything else is replaced.
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+#: HTTP status of a request refused before any GraphQL work, by the error's code.
+_REFUSAL_STATUS = {"UNAUTHENTICATED": 401, "UNAVAILABLE": 503, "BAD_USER_INPUT": 400}
+_REFUSAL_HEADERS = {401: {"WWW-Authenticate": "Bearer"}, 503: {"Retry-After": "5"}}
 
 
 class GraphQLEndpoint(GraphQL[RequestContext, None]):
@@ -61,6 +61,41 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
         if not isinstance(request, Request):  # no WebSocket protocol is offered
             raise TypeError("GraphQL over WebSocket is not served")
         return await self._context(request)
+
+
+class IdentifiedFirst:
+    """`/graphql`, with the caller identified before the document is parsed or validated.
+
+    A POST without a valid identity is answered at once (401, or 503 while the agency list
+    cannot be read, or 400 for a purpose over its limit): no GraphQL work is done for a
+    caller who is nobody, so a document built to be slow costs them nothing to refuse.
+    (An ASGI app rather than a function, so that Starlette's route hands it the raw request.)
+    """
+
+    def __init__(
+        self, graphql: ASGIApp, identify: Callable[[Request], Awaitable[Principal | ApiError]]
+    ) -> None:
+        self.graphql = graphql
+        self.identify = identify
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            request = Request(scope, receive)
+            principal = await self.identify(request)
+            if isinstance(principal, ApiError):
+                status = _REFUSAL_STATUS.get(principal.code, 400)
+                extensions = {"code": principal.code, "requestId": request_id(request)}
+                body = {
+                    "data": None,
+                    "errors": [{"message": principal.message, "extensions": extensions}],
+                }
+                response = JSONResponse(
+                    body, status_code=status, headers=_REFUSAL_HEADERS.get(status)
+                )
+                await response(scope, receive, send)
+                return
+            scope["state"]["principal"] = principal
+        await self.graphql(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -105,21 +140,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             principal = principal_from_header(settings, authorization, purpose)
         return await agencies.check(principal)
 
-    async def context(request: Request) -> RequestContext:
-        """The request's context: its Principal (or why it has none) and its request id."""
+    async def principal_or_error(request: Request) -> Principal | ApiError:
         try:
-            principal: Principal | ApiError = await identify(request)
+            return await identify(request)
         except ApiError as error:
-            principal = error
+            return error
         except (DatabaseUnavailable, Neo4jError):  # the agency list could not be read
-            principal = Unavailable("the database is unavailable; try again shortly")
-        supplied_id = request.headers.get("x-request-id", "")
+            return Unavailable("the database is unavailable; try again shortly")
+
+    async def context(request: Request) -> RequestContext:
+        """The request's context: its Principal (identified before any GraphQL work; GET
+        requests carry none) and its ids."""
+        principal = request.scope.get("state", {}).get("principal")
         return RequestContext(
             request=request,
             database=database,
             settings=settings,
-            request_id=supplied_id if _REQUEST_ID.fullmatch(supplied_id) else uuid.uuid4().hex,
-            principal_or_error=principal,
+            request_id=request_id(request),
+            correlation_id=correlation_id(request),
+            principal_or_error=principal
+            or Unauthenticated("no bearer token; send `Authorization: Bearer <token>`"),
         )
 
     # The explorer's pages first: in development mode they answer GET /graphql with GraphiQL.
@@ -132,7 +172,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # No subscriptions: no WebSocket protocol is offered, so no socket can skip identity.
         subscription_protocols=(),
     )
-    app.router.routes.append(Route("/graphql", graphql, methods=["GET", "POST"]))
+    app.router.routes.append(
+        Route("/graphql", IdentifiedFirst(graphql, principal_or_error), methods=["GET", "POST"])
+    )
     app.include_router(photo_routes(settings, database, identify))
 
     @app.get("/healthz")

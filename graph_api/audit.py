@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from graph_api import cypher_files
+from graph_api.planner.markers import ID_KEY, TYPE_KEY
 
 if TYPE_CHECKING:
     from graph_api.db import Database
@@ -36,7 +37,8 @@ class Disclosure:
         return bool(self.fields)
 
     def saw(self, root_field: str, value: Any) -> None:
-        """Note a root field's shaped value: every offender map in it carries `__id`."""
+        """Note a root field's planned value: the planner marks every offender and restricted
+        nominal it put there (`TYPE_KEY`, `ID_KEY`), whatever the client selected or aliased."""
         self.fields.append(root_field)
         self._disclosed(value)
 
@@ -45,11 +47,11 @@ class Disclosure:
         while stack:
             item = stack.pop()
             if isinstance(item, dict):
-                kind = item.get("__typename")
+                kind = item.get(TYPE_KEY)
                 if kind == "Offender":
-                    self.offender_ids.add(item["__id"])
+                    self.offender_ids.add(item[ID_KEY])
                 elif kind == "RestrictedNominal":
-                    self.restricted_ids.add(item["__id"])
+                    self.restricted_ids.add(item[ID_KEY])
                 stack.extend(item.values())
             elif isinstance(item, list):
                 stack.extend(item)
@@ -76,11 +78,16 @@ def audit_record(
     operation_name: str | None,
     document: str | None,
     disclosure: Disclosure,
+    correlation_id: str | None = None,
 ) -> dict[str, Any]:
-    """The audit record of what `disclosure` saw or changed, as `audit_records.cypher` takes it."""
+    """The audit record of what `disclosure` saw or changed, as `audit_records.cypher` takes it.
+
+    `request_id` is the server's; `correlation_id` the client's own, checked, id if it sent one.
+    """
     return {
         "id": "aud_" + uuid.uuid4().hex,
         "requestId": request_id,
+        "correlationId": correlation_id,
         "userId": principal.user_id,
         "agency": principal.agency,
         "roles": sorted(role.value for role in principal.roles),
@@ -101,9 +108,12 @@ async def write_audit_record(
     operation_name: str | None,
     document: str | None,
     disclosure: Disclosure,
+    correlation_id: str | None = None,
 ) -> str:
     """Write the record; returns once it is committed (durable) in the database."""
-    record = audit_record(principal, request_id, operation_name, document, disclosure)
+    record = audit_record(
+        principal, request_id, operation_name, document, disclosure, correlation_id
+    )
     writer = _writers.get(database)
     if writer is None:
         writer = _writers[database] = GroupCommit(database)

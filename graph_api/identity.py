@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import jwt
 
 from graph_api.domain import Classification, Role
-from graph_api.errors import Unauthenticated, Unavailable
+from graph_api.errors import BadUserInput, Unauthenticated, Unavailable
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -140,6 +140,10 @@ class _VerifiedTokens:
 _verified = _VerifiedTokens(4_096)
 
 
+#: Longest purpose a request may state (header or claim); it is kept in every audit record.
+MAX_PURPOSE_CHARACTERS = 500
+
+
 def principal_from_token(settings: Settings, token: str, purpose_header: str | None) -> Principal:
     """Verify the token (signature, issuer, audience, expiry) and read the Principal from it.
 
@@ -149,18 +153,50 @@ def principal_from_token(settings: Settings, token: str, purpose_header: str | N
     cache_key = (token, verifier, settings.graph_api_jwt_audience, settings.graph_api_jwt_issuer)
     claims = _verified.get(cache_key)
     if claims is None:
-        claims = _verified_claims(settings, token)
+        claims = _checked_claims(_verified_claims(settings, token))
         _verified.put(cache_key, claims)
-    elif not isinstance(claims.get("exp"), int | float) or claims["exp"] <= time.time():
+    elif claims["exp"] <= time.time():
         raise Unauthenticated("the token has expired; obtain a new one")
     try:
         roles = frozenset(Role(role) for role in claims.get("roles", []))
         clearance = Classification(claims["clearance"])
-        agency = str(claims["agency"])
     except (KeyError, ValueError, TypeError):
         raise Unauthenticated("the token lacks a valid agency, roles or clearance claim") from None
     purpose = (purpose_header or claims.get("purpose") or "").strip() or None
-    return Principal(str(claims["sub"]), agency, roles, clearance, purpose)
+    if purpose is not None and len(purpose) > MAX_PURPOSE_CHARACTERS:
+        raise BadUserInput(
+            f"the purpose must be at most {MAX_PURPOSE_CHARACTERS} characters; got {len(purpose)}"
+        )
+    return Principal(claims["sub"], claims["agency"], roles, clearance, purpose)
+
+
+#: The JSON type each claim must have, when present (`exp`, `sub` and `agency` must be).
+_CLAIM_TYPES: dict[str, tuple[type, ...]] = {
+    "exp": (int, float),
+    "iat": (int, float),
+    "nbf": (int, float),
+    "sub": (str,),
+    "agency": (str,),
+    "clearance": (str,),
+    "purpose": (str,),
+    "roles": (list,),
+}
+
+
+def _checked_claims(claims: dict[str, Any]) -> dict[str, Any]:
+    """The claims, when each has its JSON type (a numeric string is not a time, a number is
+    not a purpose); UNAUTHENTICATED naming the first claim that does not."""
+    for name, types in _CLAIM_TYPES.items():
+        value = claims.get(name)
+        if name in {"exp", "sub", "agency"} and value is None:
+            raise Unauthenticated(f"the token has no `{name}` claim")
+        if value is not None and (isinstance(value, bool) or not isinstance(value, types)):
+            raise Unauthenticated(f"the token's `{name}` claim has the wrong type")
+    if not all(isinstance(role, str) for role in claims.get("roles") or []):
+        raise Unauthenticated("the token's `roles` claim must be a list of role names")
+    if not claims["sub"].strip() or not claims["agency"].strip():
+        raise Unauthenticated("the token's `sub` and `agency` claims must not be empty")
+    return claims
 
 
 def _verified_claims(settings: Settings, token: str) -> dict[str, Any]:

@@ -8,8 +8,8 @@ access policy is applied again, and the read is audited under the grant's user a
 An expired, altered or foreign grant, or one presented with another user's bearer token,
 answers 404 like any photo the caller may not see.
 
-The planner writes each selected URL field as the bare path (`PATH_PREFIX` + id); the Query
-root signs the paths in its answer for the principal asking (`sign_photo_paths`).
+The planner writes each selected URL field as the bare path (`/photos/<id>`); the Query root
+signs the paths in its answer for the principal asking (`sign_photo_paths`).
 """
 
 from __future__ import annotations
@@ -24,17 +24,15 @@ from typing import TYPE_CHECKING, Any
 from graph_api.domain import Classification, Role
 from graph_api.errors import NotFound
 from graph_api.identity import Principal, jwt_secret
+from graph_api.planner.markers import TYPE_KEY
+from graph_api.planner.projection import PHOTO_PATH_PREFIX
 
 if TYPE_CHECKING:
     from starlette.requests import Request
 
     from graph_api.settings import Settings
 
-__all__ = ["PATH_PREFIX", "principal_of_grant", "sign_photo_paths", "signed_path"]
-
-#: Photo paths begin so; the planner writes URL fields as this prefix and the photo id.
-PATH_PREFIX = "/photos/"
-_THUMBNAIL = "/thumbnail"
+__all__ = ["principal_of_grant", "sign_photo_paths", "signed_path"]
 
 
 def _key(settings: Settings) -> bytes:
@@ -106,9 +104,9 @@ def sign_photo_paths(settings: Settings, principal: Principal, value: Any) -> No
         for item in value:
             sign_photo_paths(settings, principal, item)
     elif isinstance(value, dict):
-        photo = value.get("__typename") == "Photo"
+        photo = value.get(TYPE_KEY) == "Photo"
         for key, item in value.items():
-            if photo and isinstance(item, str) and item.startswith(PATH_PREFIX):
+            if photo and isinstance(item, str) and item.startswith(PHOTO_PATH_PREFIX):
                 value[key] = signed_path(settings, principal, item)
             elif isinstance(item, dict | list):
                 sign_photo_paths(settings, principal, item)

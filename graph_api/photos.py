@@ -18,6 +18,7 @@ import os
 import tempfile
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
@@ -27,15 +28,15 @@ from PIL import Image, ImageOps
 from starlette.datastructures import UploadFile
 
 from graph_api import access, cypher_files, photo_urls, writes
-from graph_api.audit import Disclosure, write_audit_record
+from graph_api.audit import Disclosure, audit_record, write_audit_record
 from graph_api.db import DatabaseUnavailable
 from graph_api.domain import Classification
 from graph_api.errors import ApiError, BadUserInput, NotFound, Unavailable
+from graph_api.http_guard import correlation_id, request_id
 from graph_api.planner.photos import visible_photo
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
-    from pathlib import Path
 
     from graph_api.db import Database
     from graph_api.identity import Principal
@@ -52,8 +53,9 @@ FORMATS = {
 EXTENSIONS = {media_type: extension for media_type, extension in FORMATS.values()}
 #: Pixel modes each format is stored in; others are converted to the first.
 _MODES = {"JPEG": ("RGB", "L"), "PNG": ("RGBA", "RGB", "LA", "L"), "WEBP": ("RGBA", "RGB")}
-#: Larger images are refused before they are decoded (decompression bombs).
-MAX_PIXELS = 50_000_000
+#: Larger images are refused before they are decoded (decompression bombs): 24 megapixels,
+#: more than a phone's or a custody camera's photo, at most about 100 MB to decode.
+MAX_PIXELS = 24_000_000
 THUMBNAIL_PIXELS = 256
 #: Photos hold personal data: browsers may keep no copy, and shared caches none at all.
 PRIVATE = {"Cache-Control": "private, no-store"}
@@ -73,6 +75,16 @@ class CleanImage:
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def description(self) -> dict[str, Any]:
+        """What a Photo node records of the image."""
+        return {
+            "sha256": self.sha256,
+            "mediaType": self.media_type,
+            "width": self.width,
+            "height": self.height,
+        }
 
 
 def clean_image(data: bytes) -> CleanImage:
@@ -130,27 +142,42 @@ class PhotoStore:
     def thumbnail_path(self, sha256: str) -> Path:
         return self.folder / f"{sha256}.thumb.jpg"
 
-    def put(self, image: CleanImage) -> str:
-        """Store the image and its thumbnail unless already there; returns the SHA-256."""
-        sha256 = image.sha256
-        self._write(self.path(sha256, image.media_type), image.data)
-        self._write(self.thumbnail_path(sha256), image.thumbnail)
-        return sha256
-
-    def _write(self, path: Path, data: bytes) -> None:
-        if path.exists():
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Write aside, then rename: a reader never sees half a file, and racing writers of the
-        # same content both end with the same bytes in place.
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+    def stage(self, image: CleanImage) -> StagedImage:
+        """Write the image and its thumbnail aside, not yet under their names: they are
+        published (`StagedImage.publish`) only once the photo's record has committed."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        files = []
         try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(data)
-            os.replace(temporary, path)
+            for data, final in (
+                (image.data, self.path(image.sha256, image.media_type)),
+                (image.thumbnail, self.thumbnail_path(image.sha256)),
+            ):
+                fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".upload-")
+                files.append((Path(temporary), final))
+                with os.fdopen(fd, "wb") as file:
+                    file.write(data)
         except BaseException:
-            os.unlink(temporary)
+            StagedImage(files).discard()
             raise
+        return StagedImage(files)
+
+
+@dataclass(frozen=True)
+class StagedImage:
+    """Files written aside, each with the name it takes when published."""
+
+    files: list[tuple[Path, Path]]
+
+    def publish(self) -> None:
+        """Rename each file into place: a reader never sees half a file, and a second upload
+        of the same content leaves the same bytes there."""
+        for temporary, final in self.files:
+            os.replace(temporary, final)
+
+    def discard(self) -> None:
+        """Remove the staged files: the record did not commit, so nothing is stored."""
+        for temporary, _ in self.files:
+            temporary.unlink(missing_ok=True)
 
 
 def _refusal(error: ApiError, status: int) -> JSONResponse:
@@ -169,6 +196,8 @@ def photo_routes(
     """The routes of the photographic library, over `database` and the configured folder."""
     store = PhotoStore(settings.graph_api_photo_dir)
     router = APIRouter()
+    # Decoding takes memory in proportion to the pixels: one image at a time per process.
+    decoding = asyncio.Semaphore(1)
 
     async def principal_of(request: Request) -> Principal:
         try:
@@ -189,8 +218,8 @@ def photo_routes(
             return
         try:
             await write_audit_record(
-                database, principal, request.headers.get("x-request-id") or "-", operation,
-                None, disclosure,
+                database, principal, request_id(request), operation, None, disclosure,
+                correlation_id(request),
             )  # fmt: skip
         except Exception:
             log.exception("%s: audit record not written", operation)
@@ -199,18 +228,43 @@ def photo_routes(
     @router.post("/photos", status_code=201)
     async def upload(request: Request) -> Response:
         """Upload a photo of an offender or a mark (multipart: file, offenderId or markId,
-        takenOn, optional classification). Needs OFFENDER_MANAGER or SUPERVISOR."""
+        takenOn, optional classification). Needs OFFENDER_MANAGER or SUPERVISOR.
+
+        Role, scope and size are checked before the image is decoded; images are decoded one
+        at a time; the files are published only once the Photo and its audit record commit
+        (one transaction), so a refused or failed upload leaves nothing behind.
+        """
         try:
             principal = await principal_of(request)
+            writes.require_role(principal, writes.FACT_WRITERS, "uploadPhoto")
             fields, data = await _read_form(request, settings.graph_api_photo_max_bytes)
-            image = await asyncio.to_thread(clean_image, data)
-            write = await _photo_write(database, principal, fields, image)
-            # Bytes first: a Photo node never names a file that is not there.
-            await asyncio.to_thread(store.put, image)
-            outcome = await writes.execute(database, write)
-            disclosure = Disclosure()
-            disclosure.changed("uploadPhoto", write.offender_id, write.change)
-            await audited(principal, request, "POST /photos", disclosure)
+            upload = _upload_fields(fields)
+            offender_id = await _photo_subject(database, principal, upload)
+            async with decoding:
+                image = await asyncio.to_thread(clean_image, data)
+            write = writes.add_photo(
+                principal, dt.date.today(), offender_id=offender_id, mark_id=upload.mark_id,
+                photo=image.description, taken_on=upload.taken_on,
+                classification=upload.classification,
+            )  # fmt: skip
+
+            def audit(value: Any) -> dict[str, Any]:
+                disclosure = Disclosure()
+                disclosure.changed("uploadPhoto", write.offender_id, write.change)
+                return audit_record(
+                    principal, request_id(request), "POST /photos", None, disclosure,
+                    correlation_id(request),
+                )  # fmt: skip
+
+            staged = await asyncio.to_thread(store.stage, image)
+            try:
+                outcome = await writes.execute(
+                    database, write, audit=audit if settings.graph_api_audit_enabled else None
+                )
+            except BaseException:
+                staged.discard()
+                raise
+            await asyncio.to_thread(staged.publish)
         except _TooLarge as error:
             return _refusal(BadUserInput(str(error)), 413)
         except ApiError as error:
@@ -288,11 +342,17 @@ async def _read_form(request: Request, max_bytes: int) -> tuple[dict[str, str], 
     return fields, data
 
 
-async def _photo_write(
-    database: Database, principal: Principal, fields: dict[str, str], image: CleanImage
-) -> writes.Write:
-    """The write that records the photo: of an offender, or of a mark (as a change to the
-    mark's bearer in the writer's scope)."""
+@dataclass(frozen=True)
+class _Upload:
+    """The text fields of an upload, checked."""
+
+    offender_id: str | None
+    mark_id: str | None
+    taken_on: dt.date
+    classification: Classification
+
+
+def _upload_fields(fields: dict[str, str]) -> _Upload:
     offender_id, mark_id = fields.get("offenderId") or None, fields.get("markId") or None
     if (offender_id is None) == (mark_id is None):
         raise BadUserInput("give exactly one of `offenderId` and `markId`")
@@ -306,23 +366,25 @@ async def _photo_write(
         raise BadUserInput(
             "`classification` must be OFFICIAL, OFFICIAL_SENSITIVE or SECRET"
         ) from None
-    if mark_id is not None:
-        parameters = access.principal_parameters(principal) | {"markId": mark_id}
-        bearers = await database.read(cypher_files.write("mark_bearers"), parameters)
-        if not bearers:
-            raise NotFound(f"no mark with id '{mark_id}' that your agency may add to")
-        offender_id = bearers[0]["id"]
-    assert offender_id is not None
-    photo = {
-        "sha256": image.sha256,
-        "mediaType": image.media_type,
-        "width": image.width,
-        "height": image.height,
+    return _Upload(offender_id, mark_id, taken_on, classification)
+
+
+async def _photo_subject(database: Database, principal: Principal, upload: _Upload) -> str:
+    """The offender the photo is recorded against (for a mark, its bearer that the writer
+    may add to); NOT_FOUND when there is none the writer's agency may add to."""
+    parameters = access.principal_parameters(principal) | {
+        "offenderId": upload.offender_id,
+        "markId": upload.mark_id,
     }
-    return writes.add_photo(
-        principal, dt.date.today(), offender_id=offender_id, mark_id=mark_id, photo=photo,
-        taken_on=taken_on, classification=classification,
-    )  # fmt: skip
+    subjects = await database.read(cypher_files.write("photo_subjects"), parameters)
+    if not subjects:
+        what = (
+            f"mark with id '{upload.mark_id}'"
+            if upload.mark_id
+            else (f"offender with id '{upload.offender_id}'")
+        )
+        raise NotFound(f"no {what} that your agency may add to")
+    return str(subjects[0]["id"])
 
 
 def _plain_photo(photo: dict[str, Any]) -> dict[str, Any]:

@@ -79,6 +79,11 @@ class Settings(BaseSettings):
         default=False,
         description="Development mode: GraphiQL, introspection and field suggestions on.",
     )
+    graph_api_owning_agency: str = Field(
+        default="NCA",
+        description="Code of the agency that owns the register: only its ADMINs create "
+        "agencies or change another agency's record (an ADMIN otherwise keeps to its own).",
+    )
     graph_api_audit_enabled: bool = Field(
         default=True,
         description="Write the section-62 audit record of every request that reads or changes "
@@ -161,6 +166,24 @@ class Settings(BaseSettings):
         default=15,
         ge=0,
         description="Most aliased fields in a document (aliases multiply work at no token cost).",
+    )
+    graph_api_max_validation_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=30,
+        description="Longest a document's validation may take; every rule is linear in the "
+        "document, so only a document built to be slow reaches it.",
+    )
+    graph_api_max_header_bytes: int = Field(
+        default=16_384,
+        ge=1_024,
+        description="Largest request header section (all names and values) in bytes; bigger "
+        "gets HTTP 431 before anything else runs.",
+    )
+    graph_api_max_header_value_bytes: int = Field(
+        default=8_192,
+        ge=256,
+        description="Largest single header value in bytes (a bearer token is about 1 KB).",
     )
     graph_api_max_cost: int = Field(
         default=2_000_000,

@@ -228,6 +228,7 @@ class Seen:
     classification: str
     agency: str  # the recording agency
     link: RawLink = field(compare=False, hash=False, repr=False)
+    cap: int = field(default=0, compare=False, hash=False)  # the far end's cap on this walk
 
     def key(self) -> tuple[str, str, str, str | None, str, str]:
         """What a response shows of the link: far end, its type, from, to, classification, agency."""
@@ -281,68 +282,127 @@ class PolicyOracle:
         """Ids of every in-scope offender (the `offenders` root, unfiltered)."""
         return frozenset(o.id for o in self.graph.of_kind("Offender") if self.in_scope(o.id))
 
-    # --- links ------------------------------------------------------------------------------
+    # --- links and caps -----------------------------------------------------------------------
 
-    def link_visible(self, link: RawLink, as_of: dt.date | None = None) -> bool:
-        """docs/access-policy.md, "Which fact links are visible"."""
+    def own_ceiling(self, node_id: str) -> int | None:
+        """An offender's ceiling (0: out of scope); None for any other node."""
+        return self.ceiling(node_id) if self.graph.is_offender(node_id) else None
+
+    def anchor_cap(self, node_id: str) -> int:
+        """docs/access-policy.md, "Caps": a shared node at a root has the highest ceiling of
+        the in-scope offenders it has a visible fact link to (0: it is not anchored)."""
+        rel_type = ANCHOR_LINKS.get(self.graph.kind(node_id))
+        caps = [
+            self.ceiling(other)
+            for link in self.graph.incident[node_id]
+            if link.type == rel_type
+            and self.in_scope(other := link.other(node_id))
+            and link.rank <= self.ceiling(other)
+        ]
+        return max(caps, default=0)
+
+    def root_cap(self, node_id: str) -> int:
+        """The cap of a node where a walk starts: its ceiling, or its anchor cap."""
+        if self.graph.is_offender(node_id):
+            return self.ceiling(node_id)
+        return self.anchor_cap(node_id)
+
+    def walk_cap(self, far_id: str, near_cap: int) -> int:
+        """The cap of a node reached from a node whose cap is `near_cap`."""
+        own = self.own_ceiling(far_id)
+        return near_cap if own is None else min(own, near_cap)
+
+    def walk_visible(
+        self, link: RawLink, near_id: str, near_cap: int, as_of: dt.date | None = None
+    ) -> bool:
+        """docs/access-policy.md, "Which fact links are visible": walked from `near_id`."""
         if link.type not in FACT_LINKS:
             return False
         if as_of is not None and not link.valid_on(as_of):
             return False
-        if link.rank > self.clearance:
+        if link.rank > self.clearance or link.rank > near_cap:
             return False
-        ends = {link.start, link.end}
-        offender_ends = [e for e in ends if self.graph.is_offender(e)]
-        out_of_scope = [e for e in offender_ends if not self.in_scope(e)]
-        for end in offender_ends:
-            if end not in out_of_scope and link.rank > self.ceiling(end):
-                return False
-        if not out_of_scope:
+        own = self.own_ceiling(link.other(near_id))
+        if own is None:
             return True
-        # The one exception: an association between two offenders, one of them in scope.
-        return link.type == "ASSOCIATED_WITH" and len(offender_ends) == 2 and len(out_of_scope) == 1
+        if own > 0:
+            return link.rank <= own
+        # The one exception: an association from an in-scope offender to an out-of-scope one.
+        return link.type == "ASSOCIATED_WITH" and self.graph.is_offender(near_id)
 
-    # --- analyses (network, shortestPath) ----------------------------------------------------
-
-    def steps(
-        self, node_id: str, types: frozenset[str], as_of: dt.date | None = None
-    ) -> Iterator[tuple[RawLink, str]]:
-        """Visible links a walk may take from a node; none from an out-of-scope offender."""
-        if self.graph.is_offender(node_id) and not self.in_scope(node_id):
-            return
-        for link in self.graph.incident[node_id]:
-            if link.type in types and self.link_visible(link, as_of):
-                yield link, link.other(node_id)
+    # --- analyses (network, shortestPath, commonAssociates) -----------------------------------
 
     def network(
         self, root: str, depth: int, types: frozenset[str] = WALKABLE, as_of: dt.date | None = None
     ) -> tuple[set[str], set[str]] | None:
-        """Node ids and link keys within `depth` visible links of an in-scope offender."""
+        """Node ids and link keys within `depth` visible links of an in-scope offender, each
+        node expanded again whenever a later level reaches it with a higher cap."""
         if not self.in_scope(root):
             return None
-        seen, frontier, links = {root}, {root}, set()
+        best = {root: self.ceiling(root)}
+        frontier = dict(best)
+        links: set[str] = set()
         for _ in range(depth):
-            reached = set()
-            for node_id in frontier:
-                for link, other in self.steps(node_id, types, as_of):
-                    links.add(link.key)
-                    if other not in seen:
-                        seen.add(other)
-                        reached.add(other)
-            frontier = reached
-        return seen, links
+            reached: dict[str, int] = {}
+            for node_id, cap in frontier.items():
+                for link in self.graph.incident[node_id]:
+                    if link.type in types and self.walk_visible(link, node_id, cap, as_of):
+                        links.add(link.key)
+                        other = link.other(node_id)
+                        reached[other] = max(reached.get(other, -1), self.walk_cap(other, cap))
+            frontier = {n: c for n, c in reached.items() if n not in best or c > best[n]}
+            best.update(frontier)
+        return set(best), links
+
+    def _admits_at(self, node_id: str, cap: int) -> bool:
+        return not self.graph.is_offender(node_id) or (
+            self.in_scope(node_id) and self.ceiling(node_id) >= cap
+        )
+
+    def path_hop(self, link: RawLink, near_id: str, cap: int, as_of: dt.date) -> bool:
+        """docs/access-policy.md, "Paths": may a path whose cap is `cap` take this hop?"""
+        if link.type not in FACT_LINKS or not link.valid_on(as_of) or link.rank > cap:
+            return False
+        far_id = link.other(near_id)
+        if self._admits_at(near_id, cap) and self._admits_at(far_id, cap):
+            return True
+        both_offenders = self.graph.is_offender(near_id) and self.graph.is_offender(far_id)
+        if link.type != "ASSOCIATED_WITH" or not both_offenders:
+            return False
+        return (not self.in_scope(far_id) and self._admits_at(near_id, cap)) or (
+            not self.in_scope(near_id) and self._admits_at(far_id, cap)
+        )
 
     def shortest(
-        self, start: str, goal: str, max_hops: int, types: frozenset[str] = WALKABLE
+        self,
+        start: str,
+        goal: str,
+        max_hops: int,
+        types: frozenset[str] = WALKABLE,
+        as_of: dt.date | None = None,
     ) -> int | None:
-        """Length of a shortest visible path (never through a stub), or None."""
+        """Length of a shortest visible path, the shortest over every cap it may have."""
         if not self.in_scope(start) or start == goal or self.graph.kind(goal) not in PERSONS:
             return None
+        day = as_of or self.today
+        lengths = [
+            length
+            for cap in range(1, self.ceiling(start) + 1)
+            if (length := self._shortest_at(start, goal, max_hops, types, cap, day)) is not None
+        ]
+        return min(lengths, default=None)
+
+    def _shortest_at(
+        self, start: str, goal: str, max_hops: int, types: frozenset[str], cap: int, day: dt.date
+    ) -> int | None:
         seen, frontier = {start}, {start}
         for hops in range(1, max_hops + 1):
             reached = set()
             for node_id in frontier:
-                for _, other in self.steps(node_id, types):
+                for link in self.graph.incident[node_id]:
+                    if link.type not in types or not self.path_hop(link, node_id, cap, day):
+                        continue
+                    other = link.other(node_id)
                     if other == goal:
                         return hops
                     if other not in seen:
@@ -351,6 +411,25 @@ class PolicyOracle:
             frontier = reached
         return None
 
+    def common_associates(self, first: str, second: str, as_of: dt.date | None = None) -> set[str]:
+        """People associated with both, the two links a visible path between them."""
+        if first == second or not (self.in_scope(first) and self.in_scope(second)):
+            return set()
+        day = as_of or self.today
+        found = set()
+        for one in self.graph.incident[first]:
+            person = one.other(first)
+            if one.type != "ASSOCIATED_WITH" or person in (first, second) or not one.valid_on(day):
+                continue
+            for two in self.graph.incident[person]:
+                if two.type != "ASSOCIATED_WITH" or two.other(person) != second:
+                    continue
+                own = self.own_ceiling(person)
+                caps = [self.ceiling(first), self.ceiling(second)] + ([own] if own else [])
+                if two.valid_on(day) and max(one.rank, two.rank) <= min(caps):
+                    found.add(person)
+        return found
+
     def typename(self, node_id: str) -> str:
         """How a node reached through a visible link is shown."""
         kind = self.graph.kind(node_id)
@@ -358,14 +437,22 @@ class PolicyOracle:
             return "RestrictedNominal"
         return kind
 
-    def link_list(self, owner_id: str, field_name: str, as_of: dt.date | None = None) -> list[Seen]:
-        """A link list of a visible node: the visible links and how their far ends appear."""
+    def link_list(
+        self,
+        owner_id: str,
+        field_name: str,
+        as_of: dt.date | None = None,
+        cap: int | None = None,
+    ) -> list[Seen]:
+        """A link list of a visible node reached with `cap` (default: the node's cap where a
+        walk starts there): the visible links and how their far ends appear."""
         owner_type = self.typename(owner_id)
         if field_name not in TRAVERSALS.get(owner_type, ()):
             return []  # RestrictedNominal (and leaf nodes) have no onward links
+        near_cap = self.root_cap(owner_id) if cap is None else cap
         seen = []
         for link in self.graph.fact_links(owner_id, field_name):
-            if not self.link_visible(link, as_of):
+            if not self.walk_visible(link, owner_id, near_cap, as_of):
                 continue
             other = link.other(owner_id)
             seen.append(
@@ -377,6 +464,7 @@ class PolicyOracle:
                     classification=link.props["classification"],
                     agency=link.props["agency"],
                     link=link,
+                    cap=self.walk_cap(other, near_cap),
                 )
             )
         return sorted(seen, key=Seen.key)
@@ -391,14 +479,7 @@ class PolicyOracle:
 
     def anchored(self, node_id: str) -> bool:
         """A shared node with at least one visible fact link to an in-scope offender."""
-        kind = self.graph.kind(node_id)
-        rel_type = ANCHOR_LINKS.get(kind)
-        if rel_type is None:
-            return False
-        return any(
-            link.type == rel_type and self.in_scope(link.other(node_id)) and self.link_visible(link)
-            for link in self.graph.incident[node_id]
-        )
+        return self.anchor_cap(node_id) > 0
 
     def node(self, node_id: str) -> str | None:
         """`node(id)`: the typename the API should return, or None for null."""
@@ -438,23 +519,26 @@ class PolicyOracle:
 
     @cached_property
     def universe(self) -> tuple[frozenset[str], frozenset[str]]:
-        """(fully visible node ids, restricted stubs): everything reachable from any root."""
-        full: set[str] = set(self.scope)
+        """(fully visible node ids, restricted stubs): everything any walk from any root
+        reaches, each node with the highest cap it is reached with."""
+        best: dict[str, int] = {o: self.ceiling(o) for o in self.scope}
+        for kind in ANCHOR_LINKS:
+            for node in self.graph.of_kind(kind):
+                cap = self.anchor_cap(node.id)
+                if cap > best.get(node.id, 0):
+                    best[node.id] = cap
         stubs: set[str] = set()
-        roots = [
-            n.id for kind in ANCHOR_LINKS for n in self.graph.of_kind(kind) if self.anchored(n.id)
-        ]
-        full.update(roots)
-        frontier = [*self.scope, *roots]
+        frontier = list(best)
         while frontier:
             node_id = frontier.pop()
             for field_name in TRAVERSALS.get(self.typename(node_id), ()):
-                for seen in self.link_list(node_id, field_name):
+                for seen in self.link_list(node_id, field_name, cap=best[node_id]):
                     if seen.typename == "RestrictedNominal":
                         stubs.add(seen.other)
-                    elif seen.other not in full:
-                        full.add(seen.other)
+                    elif seen.cap > best.get(seen.other, 0):
+                        best[seen.other] = seen.cap
                         frontier.append(seen.other)
+        full = set(best)
         if self.viewer.national:
             stubs.update(o.id for o in self.graph.of_kind("Offender"))
         return frozenset(full), frozenset(stubs - full)

@@ -41,7 +41,9 @@ async def test_a_body_over_the_limit_is_413(
         too_large(await http.post("/graphql", json=padding, headers=bearer(mint("MET"))), 2_048)
 
 
-async def test_a_streamed_body_is_counted_as_it_arrives(serve: Callable[..., Any]) -> None:
+async def test_a_streamed_body_is_counted_as_it_arrives(
+    serve: Callable[..., Any], mint: Callable[..., str]
+) -> None:
     """No Content-Length to trust: the guard counts the chunks and stops at the limit."""
 
     async def chunks() -> AsyncIterator[bytes]:
@@ -50,7 +52,9 @@ async def test_a_streamed_body_is_counted_as_it_arrives(serve: Callable[..., Any
 
     async with serve(graph_api_max_body_bytes=2_048) as http:
         response = await http.post(
-            "/graphql", content=chunks(), headers={"Content-Type": "application/json"}
+            "/graphql",
+            content=chunks(),
+            headers={"Content-Type": "application/json", **bearer(mint("MET"))},
         )
     too_large(response, 2_048)
 

@@ -14,7 +14,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from graph_api.app import create_app
-from graph_api.identity import JWKS_REFRESH_COOLDOWN_SECONDS
+from graph_api.errors import Unauthenticated
+from graph_api.identity import JWKS_REFRESH_COOLDOWN_SECONDS, jwt_secret, principal_from_token
 from graph_api.settings import Settings
 
 if TYPE_CHECKING:
@@ -155,3 +156,26 @@ async def test_rs256_tokens_verify_against_jwks_and_follow_rotation(
         hs256 = jwt.encode(claims(), "test-secret-not-for-production-0123456789", algorithm="HS256")
         assert code_of(await me(hs256)) == "UNAUTHENTICATED"
     await app.state.database.close()
+
+
+@pytest.mark.parametrize(
+    ("claim", "value"),
+    [
+        ("exp", "9999999999"),
+        ("exp", True),
+        ("sub", 42),
+        ("agency", ["MET"]),
+        ("purpose", 7),
+        ("purpose", ["why"]),
+        ("purpose", {"why": "x"}),
+        ("roles", "ANALYST"),
+        ("roles", [1, 2]),
+        ("iat", "yesterday"),
+    ],
+)
+def test_claims_of_the_wrong_type_are_refused_on_first_use(
+    settings: Settings, claim: str, value: Any
+) -> None:
+    token = jwt.encode(claims(**{claim: value}), jwt_secret(settings), algorithm="HS256")
+    with pytest.raises(Unauthenticated):
+        principal_from_token(settings, token, None)

@@ -140,30 +140,72 @@ async def test_exif_and_gps_are_gone_after_upload(
     assert data["offender"]["photos"] == [photo]
 
 
-async def test_a_duplicate_upload_is_stored_once(
+async def test_each_upload_is_its_own_photo_over_one_stored_file(
     http: httpx.AsyncClient, mint: Callable[..., str], photo_dir: Path, driver: neo4j.Driver
 ) -> None:
-    owner = bearer(mint, OWNER)
-    first_offender, second_offender = (
-        await new_offender(http, owner),
-        await new_offender(http, owner),
-    )
+    """The same bytes from two uploads (even by two agencies) are two Photos, each with its
+    own id, agency and date, over one stored file: no upload answers with another's photo."""
+    owner, partner_writer = bearer(mint, OWNER), bearer(mint, OUTSIDER)
+    first_offender = await new_offender(http, owner)
+    second_offender = await new_offender(http, partner_writer)
     picture = jpeg_with_gps((20, 200, 20))
     first = (await upload(http, owner, picture, offenderId=first_offender)).json()
-    again = (
-        await upload(http, owner, picture, filename="copy.jpeg", offenderId=first_offender)
-    ).json()
-    other = (await upload(http, owner, picture, offenderId=second_offender)).json()
-    assert first == again == other
+    other = (
+        await upload(http, partner_writer, picture, filename="copy.jpeg",
+                     offenderId=second_offender, takenOn="2025-02-02")
+    ).json()  # fmt: skip
+    assert first["sha256"] == other["sha256"]
+    assert first["id"] != other["id"]
+    assert (first["takenOn"], other["takenOn"]) == ("2025-01-15", "2025-02-02")
     assert sorted(p.name for p in photo_dir.glob(f"{first['sha256']}*")) == [
         f"{first['sha256']}.jpg", f"{first['sha256']}.thumb.jpg"
     ]  # fmt: skip
-    [stored] = rows(
+    stored = rows(
         driver,
-        "MATCH (p:Photo {sha256: $sha}) RETURN count { (p)-[:DEPICTS]->() } AS depicts",
+        "MATCH (p:Photo {sha256: $sha})-[d:DEPICTS]->() RETURN p.id AS id, d.agency AS agency "
+        "ORDER BY agency",
         sha=first["sha256"],
     )
-    assert stored == {"depicts": 2}
+    assert {(r["id"], r["agency"]) for r in stored} == {
+        (first["id"], OWNER), (other["id"], OUTSIDER)
+    }  # fmt: skip
+    # Each agency reaches only its own upload.
+    assert (await http.get(f"/photos/{other['id']}", headers=owner)).status_code == 404
+
+
+def _staged(photo_dir: Path) -> list[str]:
+    return sorted(p.name for p in photo_dir.iterdir()) if photo_dir.exists() else []
+
+
+async def test_a_refused_upload_is_refused_before_decoding_and_stores_nothing(
+    http: httpx.AsyncClient, mint: Callable[..., str], photo_dir: Path, driver: neo4j.Driver
+) -> None:
+    """An ANALYST (who may not upload), an unknown offender and an offender out of scope are
+    refused before the image is decoded (a 12,000 x 12,000 PNG would otherwise be), and no
+    file or Photo is left behind."""
+    owner = bearer(mint, OWNER)
+    offender_id = await new_offender(http, owner)
+    before = _staged(photo_dir)
+    out = io.BytesIO()
+    Image.new("L", (5_000, 5_000)).save(out, "PNG")  # 25 megapixels in a few KB
+    bomb = out.getvalue()
+    analyst = bearer(mint, OWNER, Role.ANALYST)
+    refused = [
+        (await upload(http, analyst, bomb, offenderId=offender_id), 403, "FORBIDDEN"),
+        (await upload(http, owner, bomb, offenderId="off_" + "0" * 32), 404, "NOT_FOUND"),
+        (await upload(http, bearer(mint, OUTSIDER), bomb, offenderId=offender_id), 404,
+         "NOT_FOUND"),
+        (await upload(http, owner, bomb, offenderId=offender_id), 400, "BAD_USER_INPUT"),
+    ]  # fmt: skip
+    for response, status, code in refused:
+        assert (response.status_code, response.json()["code"]) == (status, code), response.text
+    assert "pixels" in refused[-1][0].json()["message"]  # decoded only when allowed, then refused
+    assert _staged(photo_dir) == before
+    [count] = rows(
+        driver, "MATCH (p:Photo)-[:DEPICTS]->(:Offender {id: $id}) RETURN count(p) AS n",
+        id=offender_id,
+    )  # fmt: skip
+    assert count == {"n": 0}
 
 
 @pytest.mark.parametrize(("kind", "media_type"), [("PNG", "image/png"), ("WEBP", "image/webp")])
@@ -273,7 +315,7 @@ async def test_photos_follow_the_access_policy(
     assert data["offender"]["photos"] == [{"id": official["id"]}]
     [record] = rows(
         driver,
-        "MATCH (a:AuditRecord {requestId: $rid}) RETURN a.agency AS agency, a.fields AS fields, "
+        "MATCH (a:AuditRecord {correlationId: $rid}) RETURN a.agency AS agency, a.fields AS fields, "
         "a.offenderIds AS offenders, a.operation AS operation",
         rid=request_id,
     )

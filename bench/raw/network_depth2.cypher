@@ -2,59 +2,47 @@
 // never expanding from an out-of-scope offender (shown as a restricted stub).
 // Principal: $agency, $clearance (rank), $today, $rank.
 //
-// A link l between `near` and `far` is visible when rank(l) <= clearance and each offender
-// end admits it (managed by the principal's agency, or shared today with a ceiling >= rank(l)),
-// except that an association from an in-scope offender may end at an out-of-scope one.
+// A link l walked from `near` (with cap c) to `far` is visible when rank(l) <= c and an
+// in-scope offender `far` admits it (rank(l) <= its ceiling), except that an association from
+// an in-scope offender may end at an out-of-scope one.
 MATCH (root:Offender {id: $id})
-WHERE root.managingAgency = $agency OR EXISTS {
+WITH root, CASE WHEN root.managingAgency = $agency THEN $clearance ELSE coalesce(head(COLLECT {
   MATCH (root)-[s1:SHARED_WITH]->(:Agency {code: $agency})
   WHERE s1.from <= $today AND (s1.to IS NULL OR s1.to >= $today)
-}
-CALL (root) {
+  RETURN CASE WHEN $rank[s1.ceiling] < $clearance THEN $rank[s1.ceiling] ELSE $clearance END AS k
+  ORDER BY k DESC LIMIT 1 }), 0) END AS c0
+WHERE c0 > 0
+CALL (root, c0) {
   MATCH (root)-[l:RESIDES_AT|ASSOCIATED_WITH|USES|HAS_MARK]-(far)
-  WHERE $rank[l.classification] <= $clearance
-    AND (root.managingAgency = $agency OR EXISTS {
-      MATCH (root)-[s2:SHARED_WITH]->(:Agency {code: $agency})
+  WITH l, far, CASE WHEN NOT far:Offender THEN null
+    WHEN far.managingAgency = $agency THEN $clearance ELSE coalesce(head(COLLECT {
+      MATCH (far)-[s2:SHARED_WITH]->(:Agency {code: $agency})
       WHERE s2.from <= $today AND (s2.to IS NULL OR s2.to >= $today)
-        AND $rank[l.classification] <= $rank[s2.ceiling]
-    })
-    AND (NOT far:Offender OR far.managingAgency = $agency
-      OR EXISTS {
-        MATCH (far)-[s3:SHARED_WITH]->(:Agency {code: $agency})
-        WHERE s3.from <= $today AND (s3.to IS NULL OR s3.to >= $today)
-          AND $rank[l.classification] <= $rank[s3.ceiling]
-      }
-      OR (type(l) = 'ASSOCIATED_WITH' AND NOT EXISTS {
-        MATCH (far)-[s4:SHARED_WITH]->(:Agency {code: $agency})
-        WHERE s4.from <= $today AND (s4.to IS NULL OR s4.to >= $today)
-      }))
-  RETURN collect(DISTINCT l) AS links1, collect(DISTINCT far) AS level1
+      RETURN CASE WHEN $rank[s2.ceiling] < $clearance THEN $rank[s2.ceiling] ELSE $clearance END AS k
+      ORDER BY k DESC LIMIT 1 }), 0) END AS cf
+  WHERE $rank[l.classification] <= c0
+    AND (cf IS NULL OR $rank[l.classification] <= cf OR (cf = 0 AND type(l) = 'ASSOCIATED_WITH'))
+  RETURN collect(DISTINCT l) AS links1,
+    collect(DISTINCT {n: far, c: CASE WHEN cf IS NULL THEN c0 WHEN cf < c0 THEN cf ELSE c0 END}) AS reached1
 }
-CALL (level1) {
-  UNWIND level1 AS near
-  WITH near WHERE NOT near:Offender OR near.managingAgency = $agency OR EXISTS {
-    MATCH (near)-[s5:SHARED_WITH]->(:Agency {code: $agency})
-    WHERE s5.from <= $today AND (s5.to IS NULL OR s5.to >= $today)
-  }
+// Each node of level 1 carries its cap: the lower of the root's and its own ceiling (0 for a
+// stub, which is not expanded); level 2 keeps to it (docs/access-policy.md, "Caps").
+CALL (reached1) {
+  UNWIND reached1 AS x
+  WITH x.n AS near, x.c AS nc WHERE nc > 0
   MATCH (near)-[l:RESIDES_AT|ASSOCIATED_WITH|USES|HAS_MARK]-(far)
-  WHERE $rank[l.classification] <= $clearance
-    AND (NOT near:Offender OR near.managingAgency = $agency OR EXISTS {
-      MATCH (near)-[s6:SHARED_WITH]->(:Agency {code: $agency})
-      WHERE s6.from <= $today AND (s6.to IS NULL OR s6.to >= $today)
-        AND $rank[l.classification] <= $rank[s6.ceiling]
-    })
-    AND (NOT far:Offender OR far.managingAgency = $agency
-      OR EXISTS {
-        MATCH (far)-[s7:SHARED_WITH]->(:Agency {code: $agency})
-        WHERE s7.from <= $today AND (s7.to IS NULL OR s7.to >= $today)
-          AND $rank[l.classification] <= $rank[s7.ceiling]
-      }
-      OR (type(l) = 'ASSOCIATED_WITH' AND near:Offender AND NOT EXISTS {
-        MATCH (far)-[s8:SHARED_WITH]->(:Agency {code: $agency})
-        WHERE s8.from <= $today AND (s8.to IS NULL OR s8.to >= $today)
-      }))
+  WITH near, nc, l, far, CASE WHEN NOT far:Offender THEN null
+    WHEN far.managingAgency = $agency THEN $clearance ELSE coalesce(head(COLLECT {
+      MATCH (far)-[s3:SHARED_WITH]->(:Agency {code: $agency})
+      WHERE s3.from <= $today AND (s3.to IS NULL OR s3.to >= $today)
+      RETURN CASE WHEN $rank[s3.ceiling] < $clearance THEN $rank[s3.ceiling] ELSE $clearance END AS k
+      ORDER BY k DESC LIMIT 1 }), 0) END AS cf
+  WHERE $rank[l.classification] <= nc
+    AND (cf IS NULL OR $rank[l.classification] <= cf
+      OR (cf = 0 AND type(l) = 'ASSOCIATED_WITH' AND near:Offender))
   RETURN collect(DISTINCT l) AS links2, collect(DISTINCT far) AS level2
 }
+WITH root, [x IN reached1 | x.n] AS level1, links1, links2, level2
 WITH [root] + [n IN level1 WHERE n <> root]
        + [n IN level2 WHERE n <> root AND NOT n IN level1] AS nodes,
      (links1 + [l IN links2 WHERE NOT l IN links1])[0..2000] AS links

@@ -3,7 +3,7 @@
 // so auditTrail(offenderId) is an index walk.
 UNWIND $records AS r
 CREATE (a:AuditRecord {
-  id: r.id, at: datetime(), requestId: r.requestId, userId: r.userId, agency: r.agency,
+  id: r.id, at: datetime(), requestId: r.requestId, correlationId: r.correlationId, userId: r.userId, agency: r.agency,
   roles: r.roles, purpose: r.purpose, operation: r.operation, documentHash: r.documentHash,
   fields: r.fields, offenderIds: r.offenderIds, restrictedIds: r.restrictedIds, changes: r.changes
 })

@@ -1,5 +1,6 @@
-// A photo depicts the offender or one of its marks ($markId, a link the writer can see). The
-// photo is one node per stored image (its SHA-256), so a repeated upload adds no second node.
+// A photo depicts the offender or one of its marks ($markId, a link the writer can see). Each
+// upload is its own Photo (its agency, date and classification on its DEPICTS link); uploads of
+// the same image share one stored file, named by its SHA-256.
 //   status: writer statuses, MARK_NOT_FOUND
 // include: offender_writer
 WITH o, status,
@@ -14,10 +15,9 @@ WITH target,
   END AS status
 CALL (target, status) {
   WITH * WHERE status = 'OK'
-  MERGE (p:Photo {sha256: $photo.sha256})
-  ON CREATE SET p += $photo
-  MERGE (p)-[d:DEPICTS]->(target)
-  ON CREATE SET d.from = $from, d.agency = $agency, d.classification = $classification
+  CREATE (p:Photo)
+  SET p = $photo
+  CREATE (p)-[:DEPICTS {from: $from, agency: $agency, classification: $classification}]->(target)
 }
-RETURN status, head(COLLECT { MATCH (p:Photo {sha256: $photo.sha256}) RETURN p {
+RETURN status, head(COLLECT { MATCH (p:Photo {id: $photo.id}) RETURN p {
   .id, .sha256, .mediaType, .width, .height, .takenOn } }) AS photo

@@ -1,5 +1,7 @@
 // recordAddress: the offender lives or stays at an address: an existing one by $addressId
-// (visible to the writer), the same line and postcode as one on the register, or a new one.
+// (visible to the writer), one with the same line and postcode that the writer can already see,
+// or a new one. An address only another agency can see is never matched (DESIGN.md §4 rule 3):
+// the writer gets a new node, so the write reveals nothing recorded there by others.
 // A current main address ($main, no $to) ends the previous current main one the day before.
 //   status: writer statuses, ADDRESS_NOT_FOUND, NOT_AFTER_CURRENT ($from not after the
 //           current main address's from)
@@ -10,9 +12,10 @@ WITH o, status,
 // include: known_visible
     RETURN known }) END AS known,
   CASE WHEN $address IS NULL THEN null ELSE head(COLLECT {
-    MATCH (same:Address {postcode: $address.postcode})
-    WHERE toLower(same.line1) = toLower($address.line1)
-    RETURN same ORDER BY same.id LIMIT 1 }) END AS same
+    MATCH (known:Address {postcode: $address.postcode})
+    WHERE toLower(known.line1) = toLower($address.line1) AND
+// include: known_visible
+    RETURN known ORDER BY known.id LIMIT 1 }) END AS same
 WITH o, known, same,
   CASE
     WHEN status <> 'OK' THEN status

@@ -1,5 +1,6 @@
 // recordVehicleUse: the offender keeps, drives or travels in a vehicle: an existing one by
-// $vehicleId (visible to the writer), the one on the register with the same plate, or a new one.
+// $vehicleId (visible to the writer), one with the same plate that the writer can already see,
+// or a new one. A vehicle only another agency can see is never matched (DESIGN.md §4 rule 3).
 //   status: writer statuses, VEHICLE_NOT_FOUND
 // include: offender_writer
 WITH o, status,
@@ -8,7 +9,9 @@ WITH o, status,
 // include: known_visible
     RETURN known }) END AS known,
   CASE WHEN $vehicle IS NULL THEN null ELSE head(COLLECT {
-    MATCH (same:Vehicle {vrm: $vehicle.vrm}) RETURN same ORDER BY same.id LIMIT 1 }) END AS same
+    MATCH (known:Vehicle {vrm: $vehicle.vrm}) WHERE
+// include: known_visible
+    RETURN known ORDER BY known.id LIMIT 1 }) END AS same
 WITH o, known, same,
   CASE
     WHEN status <> 'OK' THEN status

@@ -1,11 +1,12 @@
 // transferManagement: another agency manages the offender from today.
-//   status: writer statuses, NOT_MANAGING, AGENCY_NOT_FOUND
+//   status: writer statuses, NOT_MANAGING, OWN_AGENCY, AGENCY_NOT_FOUND
 // include: offender_writer
 WITH o, managed, status, head(COLLECT { MATCH (a:Agency {code: $target}) RETURN a }) AS target
 WITH o, target,
   CASE
     WHEN status <> 'OK' THEN status
     WHEN NOT managed THEN 'NOT_MANAGING'
+    WHEN $target = $agency THEN 'OWN_AGENCY'
     WHEN target IS NULL THEN 'AGENCY_NOT_FOUND'
     ELSE 'OK'
   END AS status

@@ -2,7 +2,8 @@
 
 A photo is visible through a visible `DEPICTS` link (docs/access-policy.md): to an in-scope
 offender, within the offender's ceiling; or to a mark that a visible `HAS_MARK` link of an
-in-scope offender makes visible, within the principal's clearance. It answers the offenders
+in-scope offender makes visible, within that offender's ceiling too (the mark's cap: a share's
+ceiling caps the photos of the offender's marks). It answers the offenders
 through which it is visible (for the audit record), or no row at all.
 """
 
@@ -28,7 +29,7 @@ def visible_photo(principal: Principal, photo_id: str) -> tuple[str, dict[str, A
         "UNION "
         "MATCH (p)-[d:DEPICTS]->(:Mark)<-[h:HAS_MARK]-(o:Offender) "
         f"WITH o, d, h, {access.ceiling('o', 's2')} AS c "
-        "WHERE c > 0 AND $rank[h.classification] <= c AND $rank[d.classification] <= $clearance "
+        "WHERE c > 0 AND $rank[h.classification] <= c AND $rank[d.classification] <= c "
         "RETURN o.id AS offenderId "
         "} "
         "WITH p, collect(DISTINCT offenderId) AS offenders WHERE size(offenders) > 0 "

@@ -1,7 +1,8 @@
 """Turns a selection below a node into one Cypher map expression, link lists included.
 
 Every link list becomes a `COLLECT {}` subquery that applies the access policy to each link
-(`graph_api.access`), so one statement answers the whole selection, however deep.
+(`graph_api.access`), so one statement answers the whole selection, however deep. Each node
+carries its cap down the walk, so a share's ceiling bounds everything reached through it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from graph_api import access
 from graph_api.errors import BadUserInput
-from graph_api.photo_urls import PATH_PREFIX
+from graph_api.planner.markers import ID_KEY, TYPE_KEY
 
 if TYPE_CHECKING:
     from graph_api.planner.selection import Selected
@@ -72,14 +73,16 @@ _COMPUTED = {
 }
 
 
+#: Where photos are served (graph_api/photos.py).
+PHOTO_PATH_PREFIX = "/photos/"
 #: Photo URL fields, as the bare path: the Query root signs it for the principal
 #: (graph_api/photo_urls.py), which Cypher cannot do.
 PHOTO_PATHS = {
-    "url": f"'{PATH_PREFIX}' + {{v}}.id",
-    "thumbnailUrl": f"'{PATH_PREFIX}' + {{v}}.id + '/thumbnail'",
+    "url": f"'{PHOTO_PATH_PREFIX}' + {{v}}.id",
+    "thumbnailUrl": f"'{PHOTO_PATH_PREFIX}' + {{v}}.id + '/thumbnail'",
 }
 #: Present in a statement's text exactly when it selects a photo URL.
-PHOTO_PATH_MARK = f"'{PATH_PREFIX}'"
+PHOTO_PATH_MARK = f"'{PHOTO_PATH_PREFIX}'"
 
 
 def page_size(value: int | None) -> int:
@@ -108,6 +111,10 @@ def _key(name: str) -> str:
     return f"`{name}`"
 
 
+_TYPE = f"`{TYPE_KEY}`"
+_ID = f"`{ID_KEY}`"
+
+
 class Projector:
     """Builds map projections into one statement (shared parameters and variable names)."""
 
@@ -116,25 +123,24 @@ class Projector:
 
     # --- nodes ------------------------------------------------------------------------------
 
-    def node(
-        self, var: str, type_name: str, fields: tuple[Selected, ...], ceiling: str = ""
-    ) -> str:
+    def node(self, var: str, type_name: str, fields: tuple[Selected, ...], cap: str = "0") -> str:
         """Map of the selected fields of node `var` as GraphQL type `type_name`.
 
-        `ceiling` names the variable holding ceiling(var) when `var` is an in-scope offender.
+        `cap` is the Cypher expression of the node's cap (docs/access-policy.md, "Caps"): the
+        highest rank of what may be seen through it. Its link lists and photos keep to it.
         """
         if type_name == "RestrictedNominal":
             return self.restricted(var, fields)
-        entries = [f"__typename: '{type_name}'"]
+        entries = [f"{_TYPE}: '{type_name}'"]
         if type_name == "Offender":
-            entries.append(f"__id: {var}.id")  # for the audit record, whatever was selected
+            entries.append(f"{_ID}: {var}.id")
         for field in fields:
-            entries.append(f"{_key(field.key)}: {self._field(var, type_name, field, ceiling)}")
+            entries.append(f"{_key(field.key)}: {self._field(var, type_name, field, cap)}")
         return "{" + ", ".join(entries) + "}"
 
     def restricted(self, var: str, fields: tuple[Selected, ...]) -> str:
         """An out-of-scope offender: its id and managing agency, nothing else (rule 4)."""
-        entries = ["__typename: 'RestrictedNominal'", f"__id: {var}.id"]
+        entries = [f"{_TYPE}: 'RestrictedNominal'", f"{_ID}: {var}.id"]
         for field in fields:
             if field.name == "id":
                 entries.append(f"{_key(field.key)}: {var}.id")
@@ -142,28 +148,29 @@ class Projector:
                 entries.append(f"{_key(field.key)}: {self.agency(f'{var}.managingAgency', field)}")
         return "{" + ", ".join(entries) + "}"
 
-    def person(self, var: str, ceiling: str, selection: Selected) -> str:
+    def person(self, var: str, ceiling: str, cap: str, selection: Selected) -> str:
         """A person at the end of a link: Offender, Associate or RestrictedNominal by scope.
 
-        `ceiling` is null for an associate, 0 for an out-of-scope offender.
+        `ceiling` is the person's own: null for an associate, 0 for an out-of-scope offender;
+        `cap` the person's cap on the walk that reached it.
         """
-        offender = self.node(var, "Offender", selection.fields("Offender"), ceiling)
-        associate = self.node(var, "Associate", selection.fields("Associate"))
+        offender = self.node(var, "Offender", selection.fields("Offender"), cap)
+        associate = self.node(var, "Associate", selection.fields("Associate"), cap)
         restricted = self.restricted(var, selection.fields("RestrictedNominal"))
         return (
             f"CASE WHEN {ceiling} IS NULL THEN {associate} "
             f"WHEN {ceiling} > 0 THEN {offender} ELSE {restricted} END"
         )
 
-    def any_node(self, var: str, ceiling: str, selection: Selected) -> str:
+    def any_node(self, var: str, ceiling: str, cap: str, selection: Selected) -> str:
         """A node of a network or path, of whichever type its labels make it.
 
-        `ceiling` holds ceiling(var) for an offender and null otherwise.
+        `ceiling` holds ceiling(var) for an offender and null otherwise; `cap` its cap.
         """
-        branches = [f"WHEN {var}:Offender THEN {self.person(var, ceiling, selection)}"]
+        branches = [f"WHEN {var}:Offender THEN {self.person(var, ceiling, cap, selection)}"]
         for label in ("Associate", "Address", "Vehicle", "Mark"):
             branches.append(
-                f"WHEN {var}:{label} THEN {self.node(var, label, selection.fields(label))}"
+                f"WHEN {var}:{label} THEN {self.node(var, label, selection.fields(label), cap)}"
             )
         return f"CASE {' '.join(branches)} ELSE null END"
 
@@ -173,12 +180,12 @@ class Projector:
         inner = self.node(a, "Agency", selection.only("Agency"))
         return f"head(COLLECT {{ MATCH ({a}:Agency {{code: {code}}}) RETURN {inner} }})"
 
-    def _field(self, var: str, type_name: str, field: Selected, ceiling: str) -> str:
+    def _field(self, var: str, type_name: str, field: Selected, cap: str) -> str:
         spec = LINKS.get((type_name, field.name))
         if spec is not None:
-            return self.links(var, type_name, ceiling, spec, field)
+            return self.links(var, type_name, cap, spec, field)
         if (type_name, field.name) in PHOTO_LISTS:
-            return self.photos(var, ceiling if type_name == "Offender" else "null", field)
+            return self.photos(var, cap, field)
         if field.name == "managingAgency":
             return self.agency(f"{var}.managingAgency", field)
         if type_name == "Photo" and field.name in PHOTO_PATHS:
@@ -188,32 +195,36 @@ class Projector:
             return template.format(v=var)
         return f"{var}.{_key(field.name)}"
 
-    def photos(self, target: str, ceiling: str, field: Selected) -> str:
-        """The photos of `target` whose `DEPICTS` link is visible, newest first (at most
-        MAX_PHOTOS). `ceiling` is ceiling(target) for an offender and null for a mark."""
+    def photos(self, target: str, cap: str, field: Selected) -> str:
+        """The photos of `target` (an offender or a mark) whose `DEPICTS` link is visible
+        within `target`'s cap, newest first (at most MAX_PHOTOS)."""
         st = self.statement
         d, p = st.var("d"), st.var("p")
         photo = self.node(p, "Photo", field.only())
         return (
             f"COLLECT {{ MATCH ({p}:Photo)-[{d}:DEPICTS]->({target}) "
-            f"WHERE {access.link_visible(d, ceiling, 'null')} "
+            f"WHERE {access.link_visible(d, cap, 'null', 'false')} "
             f"WITH {p} ORDER BY {p}.takenOn DESC, {p}.id ASC LIMIT {MAX_PHOTOS} RETURN {photo} }}"
         )
 
     # --- link lists -------------------------------------------------------------------------
 
     def links(
-        self, source: str, source_type: str, ceiling: str, spec: LinkSpec, field: Selected
+        self, source: str, source_type: str, cap: str, spec: LinkSpec, field: Selected
     ) -> str:
-        """A connection of links from `source`, each visible under the policy, keyset-paged."""
+        """A connection of links from `source` (whose cap is `cap`), each visible under the
+        policy, keyset-paged."""
         st = self.statement
-        r, t, ct = st.var("r"), st.var("t"), st.var("c")
+        r, t, ct, tc = st.var("r"), st.var("t"), st.var("c"), st.var("k")
         first = page_size(field.args.get("first"))
         arrow = {"out": f"-[{r}:{spec.rel}]->", "in": f"<-[{r}:{spec.rel}]-"}.get(
             spec.direction, f"-[{r}:{spec.rel}]-"
         )
-        near = ceiling if source_type == "Offender" else "null"
-        conditions = [access.link_visible(r, near, ct), *self._link_filters(r, t, field)]
+        from_offender = "true" if source_type == "Offender" else "false"
+        conditions = [
+            access.link_visible(r, cap, ct, from_offender),
+            *self._link_filters(r, t, field),
+        ]
         ceiling_of_target = (
             access.person_ceiling(t, st.var("s")) if spec.target_label == "Person" else "null"
         )
@@ -228,12 +239,12 @@ class Projector:
         if keyset is not None:
             day, node_id = st.param(keyset[0]), st.param(keyset[1])
             paged += f" AND ({r}.from < {day} OR ({r}.from = {day} AND {t}.id > {node_id}))"
-        row = self._link_row(r, t, ct, spec, field)
+        row = self._link_row(r, t, ct, tc, spec, field)
         limit = st.param(first + 1)
         page = st.param(first)
         rows = (
-            f"COLLECT {{ {paged} WITH {r}, {t}, {ct} ORDER BY {r}.from DESC, {t}.id ASC "
-            f"LIMIT {limit} RETURN {row} }}"
+            f"COLLECT {{ {paged} WITH {r}, {t}, {ct}, {access.walk_cap(ct, cap)} AS {tc} "
+            f"ORDER BY {r}.from DESC, {t}.id ASC LIMIT {limit} RETURN {row} }}"
         )
         e = st.var("e")
         parts = []
@@ -257,7 +268,7 @@ class Projector:
             filters.append(f"{r}.type IN {self.statement.param([str(v.value) for v in types])}")
         return filters
 
-    def _link_row(self, r: str, t: str, ct: str, spec: LinkSpec, field: Selected) -> str:
+    def _link_row(self, r: str, t: str, ct: str, tc: str, spec: LinkSpec, field: Selected) -> str:
         """One row per link: the cursor, then the link map once per `edges` alias."""
         per_alias = [f"__cursor: toString({r}.from) + '|' + {t}.id"]
         for edges in field.only():
@@ -272,17 +283,17 @@ class Projector:
                 elif sub.name in {"to", "agency", "classification", *spec.extras}:
                     value = f"{r}.{_key(sub.name)}"
                 elif sub.name == spec.target_field:
-                    value = self._target(t, ct, spec, sub)
+                    value = self._target(t, ct, tc, spec, sub)
                 else:  # pragma: no cover - the schema admits no other field
                     raise BadUserInput(f"unknown link field {sub.name}")
                 entries.append(f"{_key(sub.key)}: {value}")
             per_alias.append(f"{_key(edges.key)}: {{{', '.join(entries)}}}")
         return "{" + ", ".join(per_alias) + "}"
 
-    def _target(self, t: str, ct: str, spec: LinkSpec, selection: Selected) -> str:
+    def _target(self, t: str, ct: str, tc: str, spec: LinkSpec, selection: Selected) -> str:
         if spec.target_type == "Person":
-            return self.person(t, ct, selection)
-        return self.node(t, spec.target_type, selection.only())
+            return self.person(t, ct, tc, selection)
+        return self.node(t, spec.target_type, selection.only(), tc)
 
     def _page_info(self, e: str, page: str, selection: Selected) -> str:
         entries = []

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 from graph_api import access, cypher_files, phonetic, ukformats
 from graph_api.domain import Role
 from graph_api.errors import BadUserInput, Forbidden
+from graph_api.planner.markers import ID_KEY, TYPE_KEY
 from graph_api.planner.projection import Projector, page_size
+from graph_api.planner.selection import by_response_key
 from graph_api.planner.statement import Statement
 
 if TYPE_CHECKING:
@@ -82,35 +84,33 @@ def decode_cursor(cursor: str | None) -> tuple[Any, str] | None:
     return value, node_id
 
 
-def _page(first: int) -> Callable[[list[dict[str, Any]]], dict[str, Any]]:
-    """Shape up to first+1 rows of (k, id, item) into a connection."""
+def _page(selection: Selected, first: int) -> Callable[[list[dict[str, Any]]], dict[str, Any]]:
+    """Shape up to first+1 rows of (k, id, item) into a connection, keyed by response keys.
+
+    `item` holds one map per `edges` alias (`_edge_map`); cursors and page info are added
+    here, under whatever names the client gave them.
+    """
 
     def shape(records: list[dict[str, Any]]) -> dict[str, Any]:
         rows = records[:first]
-        edges = [{"cursor": encode_cursor(r["k"], r["id"]), **r["item"]} for r in rows]
-        return {
-            "edges": edges,
-            "pageInfo": {
-                "hasNextPage": len(records) > first,
-                "endCursor": edges[-1]["cursor"] if edges else None,
-            },
+        cursors = [encode_cursor(r["k"], r["id"]) for r in rows]
+        page_info = {
+            "hasNextPage": len(records) > first,
+            "endCursor": cursors[-1] if cursors else None,
         }
+        answer: dict[str, Any] = {}
+        for field in selection.only():
+            if field.name == "edges":
+                named = [sub.key for sub in field.only() if sub.name == "cursor"]
+                answer[field.key] = [
+                    {**row["item"][field.key], **dict.fromkeys(named, cursor)}
+                    for row, cursor in zip(rows, cursors, strict=True)
+                ]
+            elif field.name == "pageInfo":
+                answer[field.key] = by_response_key(page_info, field)
+        return answer
 
     return shape
-
-
-def _edge_fields(selection: Selected, edge_type: str) -> tuple[Selected, ...]:
-    """Sub-fields of every `edges` alias of a root connection, merged."""
-    merged: list[Selected] = []
-    for edges in selection.only():
-        if edges.name == "edges":
-            merged.extend(edges.fields(edge_type))
-    return tuple(merged)
-
-
-def _edge_field(selection: Selected, edge_type: str, name: str) -> Selected | None:
-    """The edge sub-field `name` (e.g. `node`) of a root connection, if selected."""
-    return next((f for f in _edge_fields(selection, edge_type) if f.name == name), None)
 
 
 def _keyset(cursor: tuple[Any, str] | None, statement: Statement, key: str, node: str) -> str:
@@ -120,13 +120,22 @@ def _keyset(cursor: tuple[Any, str] | None, statement: Statement, key: str, node
     return f"({key} > {value} OR ({key} = {value} AND {node}.id > {node_id}))"
 
 
-def _edge_map(selection: Selected, edge_type: str, parts: dict[str, str]) -> str:
-    """The map of one root edge: each selected field from `parts` (field name -> Cypher)."""
-    entries = []
-    for field in _edge_fields(selection, edge_type):
-        if field.name in parts:
-            entries.append(f"`{field.key}`: {parts[field.name]}")
-    return "{" + ", ".join(entries) + "}"
+def _edge_map(
+    selection: Selected, edge_type: str, parts: dict[str, Callable[[Selected], str]]
+) -> str:
+    """The map of one root edge: per `edges` alias, each selected field that `parts` plans
+    (field name -> planner of its selection). Cursors are added by `_page`."""
+    per_alias = []
+    for edges in selection.only():
+        if edges.name != "edges":
+            continue
+        entries = [
+            f"`{field.key}`: {parts[field.name](field)}"
+            for field in edges.fields(edge_type)
+            if field.name in parts
+        ]
+        per_alias.append(f"`{edges.key}`: {{{', '.join(entries)}}}")
+    return "{" + ", ".join(per_alias) + "}"
 
 
 # --- offender(id), node(id) --------------------------------------------------------------------
@@ -156,11 +165,14 @@ _PREFIXES = {
 }  # fmt: skip
 
 
-def anchored(node: str, label: str) -> str:
-    """Cypher: `node` has a visible fact link to an in-scope offender (docs/access-policy.md)."""
+def anchor_cap(node: str, label: str) -> str:
+    """Cypher: the cap of a shared node at a root (docs/access-policy.md): the highest ceiling
+    of the in-scope offenders it has a visible fact link to; 0 when it has none (invisible)."""
     pattern = _ANCHORS[label].replace("(n)", f"({node})")
     return (
-        f"EXISTS {{ MATCH {pattern} WHERE $rank[r.classification] <= {access.ceiling('o', 'sa')} }}"
+        f"coalesce(head(COLLECT {{ MATCH {pattern} "
+        f"WITH r, {access.ceiling('o', 'sa')} AS ka WHERE $rank[r.classification] <= ka "
+        f"RETURN ka ORDER BY ka DESC LIMIT 1 }}), 0)"
     )
 
 
@@ -182,8 +194,9 @@ def plan_node(selection: Selected, principal: Principal, node_id: str) -> Plan |
         return None
     statement, projector = _statement(principal)
     cypher = (
-        f"MATCH (n:{label} {{id: {statement.param(node_id)}}}) WHERE {anchored('n', label)} "
-        f"RETURN {projector.node('n', label, selection.fields(label))} AS result"
+        f"MATCH (n:{label} {{id: {statement.param(node_id)}}}) "
+        f"WITH n, {anchor_cap('n', label)} AS k WHERE k > 0 "
+        f"RETURN {projector.node('n', label, selection.fields(label), 'k')} AS result"
     )
     return Plan(cypher, statement.parameters, _single)
 
@@ -210,9 +223,11 @@ def plan_offenders(
     statement.parameters["riskOrder"] = _RISK_ORDER
     conditions = _offender_filters(statement, filters or {})
     key = _ORDER_KEYS[order_by]
-    node_field = _edge_field(selection, "OffenderEdge", "node")
-    node = projector.node("o", "Offender", node_field.only() if node_field else (), "c")
-    item = _edge_map(selection, "OffenderEdge", {"node": node})
+    item = _edge_map(
+        selection,
+        "OffenderEdge",
+        {"node": lambda f: projector.node("o", "Offender", f.only(), "c")},
+    )
     # Cheap property filters first; the ceiling (a subquery) only for the page kept.
     cypher = (
         cypher_files.query("offenders_in_scope") + f" WITH o WHERE {conditions}"
@@ -221,7 +236,7 @@ def plan_offenders(
         f" WITH o, k, {access.ceiling('o', 's0')} AS c"
         f" RETURN k, o.id AS id, {item} AS item"
     )
-    return Plan(cypher, statement.parameters, _page(size))
+    return Plan(cypher, statement.parameters, _page(selection, size))
 
 
 def _offender_filters(statement: Statement, filters: dict[str, Any]) -> str:
@@ -296,13 +311,13 @@ def plan_search_offenders(
         conditions.append(f"o.dob <= {statement.param(dob_to)}")
     if gender is not None:
         conditions.append(f"o.gender = {statement.param(getattr(gender, 'value', gender))}")
-    nominal = _edge_field(selection, "SearchHit", "nominal")
-    full = projector.node("o", "Offender", nominal.fields("Offender") if nominal else (), "c")
-    stub = projector.restricted("o", nominal.fields("RestrictedNominal") if nominal else ())
-    item = _edge_map(
-        selection, "SearchHit",
-        {"score": "score", "nominal": f"CASE WHEN c > 0 THEN {full} ELSE {stub} END"},
-    )  # fmt: skip
+
+    def nominal(field: Selected) -> str:
+        full = projector.node("o", "Offender", field.fields("Offender"), "c")
+        stub = projector.restricted("o", field.fields("RestrictedNominal"))
+        return f"CASE WHEN c > 0 THEN {full} ELSE {stub} END"
+
+    item = _edge_map(selection, "SearchHit", {"score": lambda _: "score", "nominal": nominal})
     cursor = decode_cursor(after)
     keyset = "true"
     if cursor is not None:
@@ -316,7 +331,7 @@ def plan_search_offenders(
         f"ORDER BY score DESC, o.id ASC LIMIT {statement.param(size + 1)} "
         f"RETURN score AS k, o.id AS id, {item} AS item"
     )
-    return Plan(cypher, statement.parameters, _page(size))
+    return Plan(cypher, statement.parameters, _page(selection, size))
 
 
 # --- searchMarks ---------------------------------------------------------------------------------
@@ -356,12 +371,10 @@ def plan_search_marks(
         source = "MATCH (m:Mark) WITH m, 1.0 AS score"
     else:
         raise BadUserInput("give at least one of `type`, `bodyPart`, `side` or `text`")
-    mark = _edge_field(selection, "MarkHit", "mark")
-    bearer = _edge_field(selection, "MarkHit", "bearer")
-    parts = {
-        "score": "score",
-        "mark": projector.node("m", "Mark", mark.only() if mark else ()),
-        "bearer": projector.node("o", "Offender", bearer.only() if bearer else (), "c"),
+    parts: dict[str, Callable[[Selected], str]] = {
+        "score": lambda _: "score",
+        "mark": lambda f: projector.node("m", "Mark", f.only(), "c"),
+        "bearer": lambda f: projector.node("o", "Offender", f.only(), "c"),
     }
     item = _edge_map(selection, "MarkHit", parts)
     cursor = decode_cursor(after)
@@ -378,7 +391,7 @@ def plan_search_marks(
         f"ORDER BY score DESC, hit ASC LIMIT {statement.param(size + 1)} "
         f"RETURN score AS k, hit AS id, {item} AS item"
     )
-    return Plan(cypher, statement.parameters, _page(size))
+    return Plan(cypher, statement.parameters, _page(selection, size))
 
 
 # --- vehicles(vrm), addresses(postcode) ----------------------------------------------------------
@@ -397,17 +410,17 @@ def _anchored_page(
     offender, ordered by the property `key` then id."""
     size = page_size(first)
     statement, projector = _statement(principal)
-    node = _edge_field(selection, f"{label}Edge", "node")
     item = _edge_map(
-        selection, f"{label}Edge", {"node": projector.node("n", label, node.only() if node else ())}
+        selection, f"{label}Edge", {"node": lambda f: projector.node("n", label, f.only(), "nk")}
     )
     cypher = (
-        f"{match(statement)} AND {anchored('n', label)} "
+        f"{match(statement)} "
         f"WITH n, n.{key} AS k WHERE {_keyset(decode_cursor(after), statement, 'k', 'n')} "
+        f"WITH n, k, {anchor_cap('n', label)} AS nk WHERE nk > 0 "
         f"ORDER BY k ASC, n.id ASC LIMIT {statement.param(size + 1)} "
         f"RETURN k, n.id AS id, {item} AS item"
     )
-    return Plan(cypher, statement.parameters, _page(size))
+    return Plan(cypher, statement.parameters, _page(selection, size))
 
 
 def plan_vehicles(
@@ -460,7 +473,7 @@ def plan_offenders_near(
     statement, projector = _statement(principal)
     offender = next((f for f in selection.only() if f.name == "offender"), None)
     address = next((f for f in selection.only() if f.name == "address"), None)
-    entries = ["__typename: 'NearbyOffender'"]
+    entries = []
     for field in selection.only():
         if field.name == "distanceMetres":
             entries.append(f"`{field.key}`: distance")
@@ -469,7 +482,7 @@ def plan_offenders_near(
                 f"`{field.key}`: {projector.node('o', 'Offender', offender.only(), 'c')}"
             )
         elif field.name == "address" and address:
-            entries.append(f"`{field.key}`: {projector.node('a', 'Address', address.only())}")
+            entries.append(f"`{field.key}`: {projector.node('a', 'Address', address.only(), 'c')}")
     cypher = (
         f"WITH point({{latitude: {statement.param(latitude)}, longitude: {statement.param(longitude)}}}) AS centre "
         f"MATCH (a:Address) WHERE point.distance(a.location, centre) <= {statement.param(radius_metres)} "
@@ -486,6 +499,7 @@ def plan_offenders_near(
 
 
 def plan_audit_trail(
+    selection: Selected,
     principal: Principal,
     offender_id: str,
     since: dt.datetime | None,
@@ -493,7 +507,11 @@ def plan_audit_trail(
     first: int | None,
     after: str | None,
 ) -> Plan:
-    """The audit records of an offender, for SUPERVISORs of its managing agency only."""
+    """The audit records of an offender, for SUPERVISORs of its managing agency only.
+
+    Reading a trail discloses that offender: the answer carries its marker, so the read is in
+    the offender's own trail (DESIGN.md §4 rule 7).
+    """
     if not principal.has(Role.SUPERVISOR):
         raise Forbidden("auditTrail needs the SUPERVISOR role")
     size = page_size(first)
@@ -506,13 +524,26 @@ def plan_audit_trail(
         "afterId": cursor[1] if cursor else None,
         "limit": size + 1,
     }
+    edge_fields = [
+        (edges.key, [(node.key, node) for node in edges.only() if node.name == "node"])
+        for edges in selection.only()
+        if edges.name == "edges"
+    ]
 
     def shape(records: list[dict[str, Any]]) -> dict[str, Any]:
         if not records or not records[0]["managed"]:
             raise Forbidden("auditTrail is for supervisors of the agency that manages the offender")
-        rows = records[0]["rows"]
-        return _page(size)(
-            [{"k": r["k"], "id": r["id"], "item": {"node": r["record"]}} for r in rows]
-        )
+        rows = [
+            {
+                "k": r["k"],
+                "id": r["id"],
+                "item": {
+                    key: {alias: by_response_key(r["record"], node) for alias, node in nodes}
+                    for key, nodes in edge_fields
+                },
+            }
+            for r in records[0]["rows"]
+        ]
+        return {**_page(selection, size)(rows), TYPE_KEY: "Offender", ID_KEY: offender_id}
 
     return Plan(cypher_files.query("audit_trail"), parameters, shape)

@@ -26,6 +26,7 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
 
 from graph_api.errors import LimitExceeded
+from graph_api.planner.markers import TYPE_KEY
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -265,3 +266,21 @@ class _Walker:
             return False
         include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
         return not (include and include.get("if") is False)
+
+
+def by_response_key(value: Any, selected: Selected) -> Any:
+    """A value built from field names (a record read by plain Cypher, a Python dict), keyed as
+    the client asked: by response key, so aliases and a field asked twice both answer.
+
+    For example `{ me { who: userId } }` turns `{"userId": "alice"}` into `{"who": "alice"}`.
+    Keys that are not GraphQL names (the planner's markers) are kept as they are.
+    """
+    if isinstance(value, list):
+        return [by_response_key(item, selected) for item in value]
+    if not isinstance(value, dict) or not selected.by_type:
+        return value
+    keyed = {key: item for key, item in value.items() if key.startswith("#")}
+    type_name = value.get(TYPE_KEY, selected.type_name)
+    for sub in selected.fields(type_name):
+        keyed[sub.key] = by_response_key(value.get(sub.name), sub)
+    return keyed

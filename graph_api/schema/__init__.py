@@ -51,11 +51,11 @@ def build_schema(settings: Settings | None = None) -> RegisterSchema:
     # next, so that it codes the limits' errors too.
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         AuditTrail,
-        ErrorCodes,
+        lambda: ErrorCodes(hide_suggestions=not development),
         *limit_extensions(settings),
         # Parsing and validating a document cost as much as the database answering it, and
         # depend only on its text and the fixed limits: repeated documents reuse both.
-        DocumentCache,
+        lambda: DocumentCache(hide_suggestions=not development),
     ]
     if not settings.graph_api_audit_enabled:  # benchmarks only: measures what auditing costs
         extensions.remove(AuditTrail)

@@ -46,6 +46,7 @@ class AuditTrail(SchemaExtension):
                 execution.operation_name,
                 execution.query,
                 disclosure,
+                context.correlation_id,
             )
         except Exception:  # any failure: withhold the data rather than disclose unaudited
             log.exception("request %s: audit record not written", context.request_id)

@@ -5,10 +5,10 @@ graphql-core would still, for each of them, build a resolve info and a path, cal
 and look for awaitables: for a depth-3 offender that is several hundred fields and about a
 millisecond of Python per request. `PlannedExecutor` walks the planned map against the collected
 selection instead, applying the same rules (scalar and enum coercion, abstract types by
-`__typename`, @skip/@include through graphql-core's own field collection).
+the planner's type marker, @skip/@include through graphql-core's own field collection).
 
 Anything that is not plain sailing (a null where the schema says non-null, a value a scalar
-will not coerce, an unknown `__typename`) hands that object back to graphql-core's completion,
+will not coerce, an unknown type marker) hands that object back to graphql-core's completion,
 so errors read exactly as they always did.
 """
 
@@ -25,6 +25,8 @@ from graphql import (
     is_leaf_type,
 )
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from graph_api.planner.markers import TYPE_KEY
 
 if TYPE_CHECKING:
     from graphql import GraphQLOutputType
@@ -95,7 +97,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         if type(value) is not dict:
             raise _NotPlain
         if is_abstract_type(kind):
-            runtime = self.schema.get_type(value.get("__typename") or "")
+            runtime = self.schema.get_type(value.get(TYPE_KEY) or "")
             if not isinstance(runtime, GraphQLObjectType) or not self.schema.is_sub_type(
                 kind, runtime
             ):

@@ -25,8 +25,11 @@ class RequestContext:
     request: Request
     database: Database
     settings: Settings
+    #: Made by the server (`http_guard`), never taken from the client.
     request_id: str
     principal_or_error: Principal | ApiError
+    #: The client's own `X-Request-Id`, checked, kept beside the request id in audit records.
+    correlation_id: str | None = None
     #: What this request disclosed, for its audit record.
     disclosure: Disclosure = field(default_factory=Disclosure)
     #: The GraphQL document as sent (set before execution, for audit records).

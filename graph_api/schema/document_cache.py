@@ -17,14 +17,18 @@ from collections import OrderedDict
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from graphql import GraphQLError, parse
+from graphql import GraphQLError, OperationDefinitionNode, parse, validate
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.schema import validate_document
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+
+from graph_api.schema.limits import ValidationOverBudget, limit_error
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from graphql import DocumentNode
+    from graphql import DocumentNode, GraphQLSchema
+    from strawberry.types import ExecutionContext
 
 #: Distinct documents kept; a client population uses far fewer.
 CACHED_DOCUMENTS = 512
@@ -43,7 +47,14 @@ _validated: OrderedDict[tuple[int, tuple[Any, ...]], tuple[DocumentNode, list[Gr
 
 
 class DocumentCache(SchemaExtension):
-    """Serves parsed documents and their validation from caches before Strawberry does either."""
+    """Serves parsed documents and their validation from caches before Strawberry does either.
+
+    Validation runs here (Strawberry's own is then skipped), so that outside development
+    mode no validation message suggests a name ("Did you mean ...?") the client did not know.
+    """
+
+    def __init__(self, *, hide_suggestions: bool = True) -> None:
+        self.hide_suggestions = hide_suggestions
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
@@ -63,9 +74,39 @@ class DocumentCache(SchemaExtension):
             key = (id(document), rules)
             cached = _validated.get(key)
             if cached is None or cached[0] is not document:
-                cached = (document, validate_document(context.schema._schema, document, rules))
+                cached = (document, self._validate(context.schema._schema, document, rules))
                 _validated[key] = cached
                 if len(_validated) > CACHED_DOCUMENTS:
                     _validated.popitem(last=False)
-            context.pre_execution_errors = list(cached[1])
+            context.pre_execution_errors = list(cached[1]) or _unnamed_choice(context) or []
         yield
+
+    def _validate(
+        self, schema: GraphQLSchema, document: DocumentNode, rules: tuple[Any, ...]
+    ) -> list[GraphQLError]:
+        errors = validate(
+            schema,
+            document,
+            (*rules, MaybeNullValidationRule, OneOfInputValidationRule),
+            hide_suggestions=self.hide_suggestions,
+        )
+        return [
+            limit_error(error.message) if isinstance(error, ValidationOverBudget) else error
+            for error in errors
+        ]
+
+
+def _unnamed_choice(context: ExecutionContext) -> list[GraphQLError] | None:
+    """An error when the document holds several operations and the request names none (the
+    GraphQL spec refuses to guess; Strawberry would run the first)."""
+    operations = [
+        d for d in context.graphql_document.definitions if isinstance(d, OperationDefinitionNode)
+    ] if context.graphql_document else []  # fmt: skip
+    if len(operations) > 1 and context._provided_operation_name is None:
+        return [
+            GraphQLError(
+                "the document holds several operations: send the operation name (`operationName`) "
+                "of the one to run"
+            )
+        ]
+    return None

@@ -4,6 +4,7 @@ anything else is masked and logged under the request id (no stack traces or Cyph
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING
 
 from graphql.error import GraphQLError
@@ -23,7 +24,12 @@ log = logging.getLogger("graph_api.errors")
 _DOCUMENT_ERROR = "BAD_USER_INPUT"
 
 
-def _coded(error: GraphQLError, request_id: str) -> GraphQLError:
+#: graphql-core's hint naming what the client may have meant (a field, argument, type, input
+#: field or enum value): outside development mode no error names what the client did not.
+_SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
+
+
+def _coded(error: GraphQLError, request_id: str, hide_suggestions: bool) -> GraphQLError:
     original = error.original_error
     if isinstance(original, ApiError):
         code, message = original.code, original.message
@@ -39,6 +45,8 @@ def _coded(error: GraphQLError, request_id: str) -> GraphQLError:
             exc_info=(type(original), original, original.__traceback__),
         )
         code, message = "INTERNAL_SERVER_ERROR", f"internal error (request id {request_id})"
+    if hide_suggestions:
+        message = _SUGGESTION.sub("", message)
     return GraphQLError(
         message,
         nodes=error.nodes,
@@ -50,7 +58,11 @@ def _coded(error: GraphQLError, request_id: str) -> GraphQLError:
 
 
 class ErrorCodes(SchemaExtension):
-    """Codes and masks the errors of every operation."""
+    """Codes and masks the errors of every operation (and, outside development mode, drops
+    name suggestions from their messages)."""
+
+    def __init__(self, *, hide_suggestions: bool = True) -> None:
+        self.hide_suggestions = hide_suggestions
 
     def on_operation(self) -> Iterator[None]:
         yield
@@ -59,4 +71,6 @@ class ErrorCodes(SchemaExtension):
             return
         context = self.execution_context.context
         request_id = getattr(context, "request_id", "-")
-        result.errors = [_coded(error, request_id) for error in result.errors]
+        result.errors = [
+            _coded(error, request_id, self.hide_suggestions) for error in result.errors
+        ]

@@ -1,8 +1,9 @@
 """Bounds on what one GraphQL operation may ask for: tokens, depth, aliases and cost.
 
 Each limit comes from `Settings` and answers `LIMIT_EXCEEDED` with a message naming the limit and
-its value. Tokens, depth and aliases reuse Strawberry's limiters (their errors are relabelled);
-the cost is ours, because only this schema knows that a connection multiplies what it contains.
+its value. Tokens reuse Strawberry's limiter (its error relabelled). Depth, aliases and cost are
+ours: each walks a document once per fragment (memoised), so a document of fragments that spread
+each other twice over costs what its text costs, not what its expansion would.
 
 Cost, the work a query may make the planner do, estimated before anything runs:
 
@@ -19,7 +20,8 @@ Example: `offender { addresses { edges { address { residents { totalCount } } } 
 
 from __future__ import annotations
 
-import copy
+import operator
+import time
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, cast
 
@@ -30,6 +32,7 @@ from graphql import (
     GraphQLError,
     InlineFragmentNode,
     IntValueNode,
+    OperationDefinitionNode,
     ValidationRule,
     VariableNode,
     get_named_type,
@@ -40,12 +43,8 @@ from graphql import (
 from graphql.error import GraphQLSyntaxError
 from graphql.execution import ExecutionResult
 from graphql.utilities import get_operation_ast
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
+from graphql.validation.validate import ValidationAbortedError
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
 
 from graph_api.errors import LimitExceeded
 from graph_api.schema.types import DEFAULT_PAGE, MAX_PAGE
@@ -69,10 +68,10 @@ if TYPE_CHECKING:
     from graph_api.settings import Settings
 
 __all__ = [
-    "AliasLimit",
     "CostLimit",
-    "DepthLimit",
     "TokenLimit",
+    "ValidationOverBudget",
+    "limit_error",
     "limit_extensions",
     "operation_cost",
 ]
@@ -89,17 +88,21 @@ def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     The depth and alias rules are built once, here: the same rule classes on every request
     let the validation cache recognise a document it has already validated.
     """
-    depth = DepthLimit(settings.graph_api_max_depth)
-    aliases = AliasLimit(settings.graph_api_max_aliases)
+    rules = AddValidationRules(
+        [
+            _budget_rule(settings.graph_api_max_validation_seconds),
+            _depth_rule(settings.graph_api_max_depth),
+            _alias_rule(settings.graph_api_max_aliases),
+        ]
+    )
     return [
         lambda: TokenLimit(settings.graph_api_max_tokens),
-        lambda: depth.fresh(),
-        lambda: aliases.fresh(),
+        lambda: _ShapeLimits(rules.validation_rules, settings.graph_api_max_depth),
         lambda: CostLimit(settings.graph_api_max_cost),
     ]
 
 
-# --- tokens, depth, aliases: Strawberry's limiters, relabelled ------------------------------
+# --- tokens: Strawberry's limiter, relabelled -------------------------------------------------
 
 
 class TokenLimit(MaxTokensLimiter):
@@ -128,19 +131,15 @@ def _relabel_parser_abort(context: ExecutionContext, says: str, message: str) ->
         ]
 
 
-class DepthLimit(QueryDepthLimiter):
-    """Fields nest at most `max_depth` levels below a root field (introspection excepted)."""
+# --- depth and aliases: one linear walk per document ----------------------------------------
 
-    def __init__(self, max_depth: int) -> None:
-        super().__init__(max_depth)
-        self.message = f"the query nests deeper than the depth limit of {max_depth} levels"
-        self.validation_rules = [_relabelled(rule, self.message) for rule in self.validation_rules]
 
-    def fresh(self) -> DepthLimit:
-        """A new extension for one request, sharing this one's rule classes."""
-        extension = copy.copy(self)
-        extension.validation_rules = list(self.validation_rules)
-        return extension
+class _ShapeLimits(AddValidationRules):
+    """Adds the depth and alias rules to validation; relabels the parser's own nesting stop."""
+
+    def __init__(self, rules: list[type[ASTValidationRule]], max_depth: int) -> None:
+        super().__init__(rules)
+        self.message = _depth_message(max_depth)
 
     def on_operation(self) -> Iterator[None]:
         yield from super().on_operation()
@@ -149,52 +148,131 @@ class DepthLimit(QueryDepthLimiter):
         _relabel_parser_abort(self.execution_context, "nested too deeply", self.message)
 
 
-class AliasLimit(MaxAliasesLimiter):
-    """A document uses at most `max_alias_count` aliases (each one can repeat a whole field)."""
-
-    def __init__(self, max_alias_count: int) -> None:
-        super().__init__(max_alias_count)
-        message = f"the document uses more aliases than the alias limit of {max_alias_count}"
-        self.validation_rules = [_relabelled(rule, message) for rule in self.validation_rules]
-
-    def fresh(self) -> AliasLimit:
-        """A new extension for one request, sharing this one's rule classes."""
-        extension = copy.copy(self)
-        extension.validation_rules = list(self.validation_rules)
-        return extension
+def _depth_message(max_depth: int) -> str:
+    return f"the query nests deeper than the depth limit of {max_depth} levels"
 
 
-class _FirstErrorAs:
-    """A validation context that reports the first error it is given as a limit error."""
+class _FragmentWalk:
+    """Measures an operation's selections, walking each fragment once: what a fragment
+    contributes is worked out the first time it is spread and reused after, so a fragment
+    spread twice by another that is spread twice (and so on) costs no more than writing each
+    fragment once. Unknown fragments and fragment cycles add nothing (graphql-core's own rules
+    report them).
 
-    def __init__(self, context: ValidationContext, message: str) -> None:
-        self._context = context
-        self._message = message
-        self._reported = False
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._context, name)
-
-    def report_error(self, error: GraphQLError) -> None:
-        if not self._reported:
-            self._reported = True
-            self._context.report_error(limit_error(self._message, error.nodes))
-
-
-def _relabelled(rule: type[ASTValidationRule], message: str) -> type[ValidationRule]:
-    """`rule`, reporting one LIMIT_EXCEEDED error with `message` when it finds any.
-
-    Strawberry's limiters check the whole document in their constructor, so handing them a
-    relabelling context is enough.
+    `on_field(field, measure)` gives a field's measure (`measure` measures a selection set);
+    `combine` folds the measures of a selection set's members (max for depth, + for counts).
     """
 
-    class Relabelled(ValidationRule):
+    def __init__(
+        self,
+        document: DocumentNode,
+        on_field: Callable[[FieldNode, Callable[[SelectionSetNode], int]], int],
+        combine: Callable[[int, int], int],
+    ) -> None:
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        self.operations = [
+            d for d in document.definitions if isinstance(d, OperationDefinitionNode)
+        ]
+        self.on_field = on_field
+        self.combine = combine
+        self._memo: dict[str, int] = {}
+        self._open: set[str] = set()
+
+    def measure(self, selection_set: SelectionSetNode) -> int:
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                value = self.on_field(selection, self.measure)
+            elif isinstance(selection, InlineFragmentNode):
+                value = self.measure(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                value = self._spread(selection.name.value)
+            else:  # pragma: no cover - the grammar admits no other selection
+                value = 0
+            total = self.combine(total, value)
+        return total
+
+    def _spread(self, name: str) -> int:
+        if name in self._memo:
+            return self._memo[name]
+        fragment = self.fragments.get(name)
+        if fragment is None or name in self._open:
+            return 0
+        self._open.add(name)
+        self._memo[name] = self.measure(fragment.selection_set)
+        self._open.discard(name)
+        return self._memo[name]
+
+
+class ValidationOverBudget(ValidationAbortedError):
+    """Validation stopped: it took longer than the budget (`DocumentCache` reports it as a
+    LIMIT_EXCEEDED error)."""
+
+
+def _budget_rule(seconds: float) -> type[ValidationRule]:
+    """Stops validation of a document once it has taken `seconds`: every rule is linear or
+    close to it, so only a document built to be slow gets there."""
+    message = f"the document took longer to validate than the limit of {seconds:g} s"
+
+    class ValidationBudgetRule(ValidationRule):
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)
-            rule(cast("ValidationContext", _FirstErrorAs(context, message)))
+            self.deadline = time.perf_counter() + seconds
+            self.visited = 0
 
-    Relabelled.__name__ = Relabelled.__qualname__ = f"Relabelled{rule.__name__}"
-    return Relabelled
+        def enter(self, *_: Any) -> None:
+            self.visited += 1
+            if self.visited % 64 == 0 and time.perf_counter() > self.deadline:
+                raise ValidationOverBudget(message)
+
+    return ValidationBudgetRule
+
+
+def _fragment_walk_rule(
+    limit: int,
+    message: str,
+    on_field: Callable[[FieldNode, Callable[[SelectionSetNode], int]], int],
+    combine: Callable[[int, int], int],
+) -> type[ValidationRule]:
+    """A rule reporting one LIMIT_EXCEEDED error when an operation measures above `limit`."""
+
+    class FragmentWalkRule(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            walk = _FragmentWalk(context.document, on_field, combine)
+            for operation in walk.operations:
+                if walk.measure(operation.selection_set) > limit:
+                    context.report_error(limit_error(message, [operation]))
+                    return
+
+    return FragmentWalkRule
+
+
+def _depth_rule(max_depth: int) -> type[ValidationRule]:
+    """Fields nest at most `max_depth` levels below a root field (introspection fields are not
+    walked into): the deepest field of an operation, counting its root fields as level 0."""
+
+    def levels(field: FieldNode, measure: Callable[[SelectionSetNode], int]) -> int:
+        below = field.selection_set
+        if below is None or field.name.value.startswith("__"):
+            return 0
+        return 1 + measure(below)
+
+    return _fragment_walk_rule(max_depth, _depth_message(max_depth), levels, max)
+
+
+def _alias_rule(max_alias_count: int) -> type[ValidationRule]:
+    """An operation uses at most `max_alias_count` aliases, a fragment's counted each time it
+    is spread (each alias can repeat a whole field)."""
+    message = f"the document uses more aliases than the alias limit of {max_alias_count}"
+
+    def aliases(field: FieldNode, measure: Callable[[SelectionSetNode], int]) -> int:
+        own = int(field.alias is not None)
+        return own + (measure(field.selection_set) if field.selection_set else 0)
+
+    return _fragment_walk_rule(max_alias_count, message, aliases, operator.add)
 
 
 # --- cost --------------------------------------------------------------------------------
@@ -310,7 +388,7 @@ def _estimate(
     estimate = _CostEstimate(schema, fragments, dict(variables or {}), defaults)
     cost = sum(
         max(1, estimate.field(root, node, in_page=False))
-        for node in estimate.fields(root, operation.selection_set, frozenset())
+        for node in estimate.fields(root, operation.selection_set, set())
     )
     return cost, tuple(sorted(estimate.read))
 
@@ -328,6 +406,9 @@ class _CostEstimate:
         self.variables = variables
         self.defaults = defaults
         self.read: set[str] = set()  # variables read as page sizes
+        # A selection set's cost depends only on it, its type and whether it is in a page:
+        # each is estimated once, so fragments spread many times are not walked again.
+        self._selections: dict[tuple[int, str, bool], int] = {}
 
     def field(self, parent: GraphQLObjectType, node: FieldNode, *, in_page: bool) -> int:
         """The cost of one field; `in_page` when its parent already multiplied it by a page."""
@@ -346,28 +427,35 @@ class _CostEstimate:
         self, named: GraphQLNamedType, selection_set: SelectionSetNode, in_page: bool
     ) -> int:
         """The cost of a selection set: its dearest concrete type, when the type is abstract."""
+        key = (id(selection_set), named.name, in_page)
+        known = self._selections.get(key)
+        if known is not None:
+            return known
         runtime_types = (
             self.schema.get_possible_types(named)
             if is_abstract_type(named)
             else [cast("GraphQLObjectType", named)]
         )
-        return max(
+        cost = self._selections[key] = max(
             (
                 sum(
                     self.field(runtime, node, in_page=in_page)
-                    for node in self.fields(runtime, selection_set, frozenset())
+                    for node in self.fields(runtime, selection_set, set())
                 )
                 for runtime in runtime_types
             ),
             default=0,
         )
+        return cost
 
     def fields(
-        self, runtime: GraphQLObjectType, selection_set: SelectionSetNode, seen: frozenset[str]
+        self, runtime: GraphQLObjectType, selection_set: SelectionSetNode, seen: set[str]
     ) -> Iterator[FieldNode]:
         """Field nodes that apply to `runtime`, through inline fragments and fragment spreads.
 
-        @skip and @include are ignored: a skipped field counts, which only overestimates.
+        As in graphql-core's field collection, a fragment spread again in the same selection
+        (`seen`, shared by the whole collection) adds nothing. @skip and @include are ignored:
+        a skipped field counts, which only overestimates.
         """
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
@@ -384,7 +472,8 @@ class _CostEstimate:
                     and name not in seen
                     and self._applies(fragment.type_condition.name.value, runtime)
                 ):
-                    yield from self.fields(runtime, fragment.selection_set, seen | {name})
+                    seen.add(name)
+                    yield from self.fields(runtime, fragment.selection_set, seen)
 
     def page_size(self, node: FieldNode, definition: GraphQLField) -> int:
         """`first` as the client gave it (literal, variable, or default), within 0..MAX_PAGE."""

@@ -24,7 +24,7 @@ from graph_api.audit import Disclosure, audit_record
 from graph_api.domain import Role
 from graph_api.errors import BadUserInput, Conflict, Forbidden, NotFound
 from graph_api.planner import roots
-from graph_api.planner.selection import root_selection
+from graph_api.planner.selection import by_response_key, root_selection
 from graph_api.schema.context import RequestContext
 from graph_api.schema.enums import (
     AddressKind,
@@ -96,8 +96,9 @@ class UpdateOffenderInput:
 
 
 @strawberry.input(
-    description="An address to record. One with the same first line and postcode already on "
-    "the register is reused as it is."
+    description="An address to record. One with the same first line and postcode that the "
+    "writer can already see is reused as it is; otherwise a new address is recorded (one that "
+    "only another agency can see is never matched, so a write reveals nothing of it)."
 )
 class AddressInput:
     line1: str
@@ -150,7 +151,9 @@ class LinkAssociateInput:
 
 
 @strawberry.input(
-    description="A vehicle to record. One with the same plate on the register is reused as it is."
+    description="A vehicle to record. One with the same plate that the writer can already see "
+    "is reused as it is; otherwise a new vehicle is recorded (one that only another agency can "
+    "see is never matched)."
 )
 class VehicleInput:
     vrm: str = strawberry.field(description="A UK number plate; stored normalised (AB12CDE).")
@@ -266,7 +269,7 @@ async def _commit(
         operation = info._raw_info.operation.name
         return audit_record(
             principal, context.request_id, operation.value if operation else None,
-            context.document, change,
+            context.document, change, context.correlation_id,
         )  # fmt: skip
 
     idempotency = _idempotency(info, principal)
@@ -289,7 +292,8 @@ class AgencyInput:
 
 
 async def _save_agency(info: Context, values: dict[str, Any], *, create: bool) -> Any:
-    """ADMIN only: add an agency or rename one; not offender data, so no audit record."""
+    """ADMIN only: an ADMIN of the register's owning agency adds agencies and changes any; any
+    other ADMIN changes its own agency only. Not offender data, so no audit record."""
     principal = info.context.principal()
     if not principal.has(Role.ADMIN):
         raise Forbidden("managing agencies needs the ADMIN role")
@@ -297,6 +301,12 @@ async def _save_agency(info: Context, values: dict[str, Any], *, create: bool) -
     if not _AGENCY_CODE.fullmatch(code):
         raise BadUserInput(
             "`code` must be 2-20 characters of A-Z, 0-9 and _, starting with a letter"
+        )
+    owner = info.context.settings.graph_api_owning_agency
+    if principal.agency != owner and (create or code != principal.agency):
+        raise Forbidden(
+            f"only an ADMIN of the register's owning agency ({owner}) creates agencies or "
+            "changes another agency's record"
         )
     for name in ("name", "region"):
         text = values.get(name)
@@ -314,7 +324,7 @@ async def _save_agency(info: Context, values: dict[str, Any], *, create: bool) -
         raise Conflict(f"an agency with code {code} already exists")
     if record["status"] == "NOT_FOUND":
         raise NotFound(f"no agency has code {code}")
-    return {"__typename": "Agency", **record["agency"]}
+    return by_response_key(record["agency"], root_selection(info._raw_info))
 
 
 async def _command(info: Context, command: Callable[..., writes.Write], input: object) -> Any:
@@ -325,7 +335,10 @@ async def _command(info: Context, command: Callable[..., writes.Write], input: o
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Add an agency to the register. Requires ADMIN.")
+    @strawberry.mutation(
+        description="Add an agency to the register. Requires ADMIN, of the register's owning "
+        "agency."
+    )
     async def create_agency(self, info: Context, input: AgencyInput) -> Agency:
         values = {
             "code": input.code,
@@ -336,7 +349,8 @@ class Mutation:
         return await _save_agency(info, values, create=True)  # type: ignore[no-any-return]
 
     @strawberry.mutation(
-        description="Rename an agency or change its region; its code and kind stay. Requires ADMIN."
+        description="Rename an agency or change its region; its code and kind stay. Requires "
+        "ADMIN: of that agency, or of the register's owning agency."
     )
     async def update_agency(
         self, info: Context, code: str, name: str | None = None, region: str | None = None

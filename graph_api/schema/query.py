@@ -12,7 +12,7 @@ from graph_api import cypher_files
 from graph_api.photo_urls import sign_photo_paths
 from graph_api.planner import analysis, roots
 from graph_api.planner.projection import PHOTO_PATH_MARK
-from graph_api.planner.selection import root_selection
+from graph_api.planner.selection import by_response_key, root_selection
 from graph_api.schema.context import RequestContext
 from graph_api.schema.enums import Gender, LinkType, MarkType, Side
 from graph_api.schema.reference import Agency, Me
@@ -66,19 +66,22 @@ class Query:
     @strawberry.field(description="Who is asking. Any authenticated principal.")
     def me(self, info: Context) -> Me:
         principal = info.context.principal()
-        return {  # type: ignore[return-value]  # planned-style map, see schema/planned.py
+        me = {
             "userId": principal.user_id,
             "agency": principal.agency,
             "roles": sorted(role.value for role in principal.roles),
             "clearance": principal.clearance.value,
             "purpose": principal.purpose,
         }
+        # A planned-style map (schema/planned.py), keyed as the client asked.
+        return by_response_key(me, root_selection(info._raw_info))  # type: ignore[no-any-return]
 
     @strawberry.field(description="Every agency, ordered by code. Any authenticated principal.")
     async def agencies(self, info: Context) -> list[Agency]:
         info.context.principal()
         records = await info.context.database.read(cypher_files.query("agencies"))
-        return [{"__typename": "Agency", **record["agency"]} for record in records]  # type: ignore[misc]
+        selection = root_selection(info._raw_info)
+        return [by_response_key(record["agency"], selection) for record in records]
 
     @strawberry.field(description="An offender in scope, or null. " + _READS)
     async def offender(self, info: Context, id: strawberry.ID) -> Offender | None:
@@ -203,8 +206,10 @@ class Query:
         return await _answer(info, plan)  # type: ignore[no-any-return]
 
     @strawberry.field(
-        description="A shortest path of visible links (at most `maxHops`, 1-6) between two "
-        "people, never through a restricted nominal; null when there is none. " + _READS
+        description="A shortest path (at most `maxHops`, 1-6) of links valid on `asOf` (default "
+        "today) between two people, visible under one cap: the lowest ceiling of the in-scope "
+        "offenders on it. A restricted nominal may end the path, or lie between two in-scope "
+        "offenders it is associated with; null when there is no such path. " + _READS
     )
     async def shortest_path(
         self,
@@ -213,23 +218,32 @@ class Query:
         to_id: strawberry.ID,
         max_hops: int = 6,
         link_types: list[LinkType] | None = None,
+        as_of: dt.date | None = None,
     ) -> Path | None:
         principal = info.context.principal_with_purpose()
         plan = analysis.plan_shortest_path(
-            root_selection(info._raw_info), principal, from_id, to_id, max_hops, link_types
-        )
+            root_selection(info._raw_info), principal, from_id, to_id, max_hops, link_types,
+            as_of or dt.date.today(),
+        )  # fmt: skip
         return await _answer(info, plan)  # type: ignore[no-any-return]
 
     @strawberry.field(
-        description="People with a visible association to both in-scope offenders. " + _READS
+        description="People associated, on `asOf` (default today), with both in-scope "
+        "offenders, where the two associations form a visible path between them (so "
+        "`shortestPath` between the two is then at most 2 hops). " + _READS
     )
     async def common_associates(
-        self, info: Context, first_id: strawberry.ID, second_id: strawberry.ID
+        self,
+        info: Context,
+        first_id: strawberry.ID,
+        second_id: strawberry.ID,
+        as_of: dt.date | None = None,
     ) -> list[LinkedPerson]:
         principal = info.context.principal_with_purpose()
         plan = analysis.plan_common_associates(
-            root_selection(info._raw_info), principal, first_id, second_id
-        )
+            root_selection(info._raw_info), principal, first_id, second_id,
+            as_of or dt.date.today(),
+        )  # fmt: skip
         return await _answer(info, plan)  # type: ignore[no-any-return]
 
     @strawberry.field(
@@ -246,7 +260,9 @@ class Query:
         after: After = None,
     ) -> AuditRecordConnection:
         principal = info.context.principal_with_purpose()
-        plan = roots.plan_audit_trail(principal, offender_id, since, until, first, after)
+        plan = roots.plan_audit_trail(
+            root_selection(info._raw_info), principal, offender_id, since, until, first, after
+        )
         return await _answer(info, plan)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Any visible node by its id, or null. " + _READS)

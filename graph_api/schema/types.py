@@ -475,7 +475,10 @@ class OffenderOrder(Enum):
 class AuditRecord:
     id: strawberry.ID
     at: dt.datetime
-    request_id: str
+    request_id: str = strawberry.field(description="The id the server gave the request.")
+    correlation_id: str | None = strawberry.field(
+        description="The client's own `X-Request-Id`, if it sent a plain one (8-64 characters)."
+    )
     user_id: str
     agency: str
     roles: list[str]

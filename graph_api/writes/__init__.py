@@ -34,7 +34,12 @@ from graph_api.writes._execute import (
     encode_answer,
     execute,
 )
-from graph_api.writes._rules import FACT_WRITERS, INTELLIGENCE_WRITERS, SHARE_WRITERS
+from graph_api.writes._rules import (
+    FACT_WRITERS,
+    INTELLIGENCE_WRITERS,
+    SHARE_WRITERS,
+    require_role,
+)
 
 __all__ = [
     "FACT_WRITERS",
@@ -58,6 +63,7 @@ __all__ = [
     "new_id",
     "record_address",
     "record_vehicle_use",
+    "require_role",
     "revoke_share",
     "share_offender",
     "transfer_management",

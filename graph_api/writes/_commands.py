@@ -27,7 +27,7 @@ from graph_api.domain import (
     Side,
     VehicleRole,
 )
-from graph_api.errors import BadUserInput, Conflict, Forbidden, NotFound
+from graph_api.errors import ApiError, BadUserInput, Conflict, Forbidden, NotFound
 from graph_api.writes import _rules as rules
 from graph_api.writes._execute import Write
 
@@ -549,8 +549,6 @@ def share_offender(
 ) -> Write:
     rules.require_role(principal, rules.SHARE_WRITERS, "shareOffender")
     target = rules.agency_code("agency", agency)
-    if target == principal.agency:
-        raise BadUserInput("`agency` is your own agency, which already manages the offender")
     if ceiling.rank > principal.clearance.rank:
         raise Forbidden(f"`ceiling` {ceiling.value} is above your clearance")
     if until is not None:
@@ -566,7 +564,7 @@ def share_offender(
         parameters,
         offender_id,
         _fact_change(agency=target, ceiling=ceiling, mode=mode, until=until, justification=reason),
-        refusals={"AGENCY_NOT_FOUND": _agency_not_found(target)},
+        refusals=_agency_refusals(target),
     )
 
 
@@ -586,13 +584,20 @@ def revoke_share(principal: Principal, today: dt.date, *, offender_id: str, agen
     )
 
 
+def _agency_refusals(target: str) -> dict[str, ApiError]:
+    """How a share or transfer naming agency `target` is refused, once the offender is known
+    to be the writer's (an unknown offender is NOT_FOUND first, whatever the agency)."""
+    return {
+        "AGENCY_NOT_FOUND": _agency_not_found(target),
+        "OWN_AGENCY": BadUserInput("`agency` is your own agency, which manages the offender"),
+    }
+
+
 def transfer_management(
     principal: Principal, today: dt.date, *, offender_id: str, agency: str
 ) -> Write:
     rules.require_role(principal, rules.SHARE_WRITERS, "transferManagement")
     target = rules.agency_code("agency", agency)
-    if target == principal.agency:
-        raise BadUserInput("`agency` is your own agency, which already manages the offender")
     parameters = _offender_write(principal, offender_id, today, target=target)
     return Write(
         "transferManagement",
@@ -600,7 +605,7 @@ def transfer_management(
         parameters,
         offender_id,
         {"from": principal.agency, "to": target},
-        refusals={"AGENCY_NOT_FOUND": _agency_not_found(target)},
+        refusals=_agency_refusals(target),
     )
 
 

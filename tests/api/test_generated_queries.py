@@ -1,7 +1,9 @@
 """Generated queries as generated principals: nothing out of scope ever appears (issue 4 §5).
 
 Queries come from the served schema (hypothesis-graphql), with every id argument drawn from the
-real ids of the tiny graph so they reach offenders in and out of scope. Principals are drawn
+real ids of the tiny graph so they reach offenders in and out of scope, and some fields given
+aliases (`__typename` and `__id` among them). Every offender id an answer carries must be in
+the request's audit record. Principals are drawn
 over agencies, roles and clearances. Every response is checked against the independent oracle
 in tests/policy_oracle.py: no identifying value of a record the principal may not see appears
 anywhere, errors included, and every error carries one of the contract's codes.
@@ -20,8 +22,11 @@ import pytest
 from fastapi.testclient import TestClient
 from graphql import (
     ArgumentNode,
+    FieldNode,
     FloatValueNode,
     IntValueNode,
+    NameNode,
+    SelectionSetNode,
     StringValueNode,
     parse,
     print_ast,
@@ -52,7 +57,8 @@ CODES = {"UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT", "NOT_FOUND", "CONFLIC
 ID_ARGUMENTS = {"id", "offenderId", "fromId", "toId", "firstId", "secondId"}
 #: Root fields whose answers carry offender data (me and agencies are reference data).
 ROOTS = ["offender", "offenders", "searchOffenders", "searchMarks", "vehicles", "addresses",
-         "offendersNear", "network", "shortestPath", "commonAssociates", "node"]  # fmt: skip
+         "offendersNear", "network", "shortestPath", "commonAssociates", "node",
+         "auditTrail"]  # fmt: skip
 TODAY = dt.date.today()
 
 
@@ -105,6 +111,42 @@ class _RealisticArguments(Visitor):
         return None
 
 
+class _Aliases(Visitor):
+    """Gives some fields an alias, `__typename` and `__id` among them (the keys an audit once
+    trusted), so the proof covers what a client may rename."""
+
+    def __init__(self, draw: Any) -> None:
+        super().__init__()
+        self.draw = draw
+        self.count = 0
+
+    def enter_selection_set(self, node: SelectionSetNode, *_: Any) -> Any:
+        reserved = iter(["__typename", "__id"])
+        selections = []
+        for selection in node.selections:
+            if isinstance(selection, FieldNode) and self.draw(st.integers(0, 3)) == 0:
+                self.count += 1
+                name = next(reserved, f"a{self.count}")
+                selection = FieldNode(
+                    alias=NameNode(value=name),
+                    name=selection.name,
+                    arguments=selection.arguments,
+                    directives=selection.directives,
+                    selection_set=selection.selection_set,
+                )
+            selections.append(selection)
+        return SelectionSetNode(selections=tuple(selections))
+
+
+def _offender_ids(body: Any) -> set[str]:
+    """Every offender id anywhere in a response."""
+    if isinstance(body, dict):
+        return set().union(*(_offender_ids(v) for v in body.values()))
+    if isinstance(body, list):
+        return set().union(*(_offender_ids(v) for v in body))
+    return {body} if isinstance(body, str) and body.startswith("off_") else set()
+
+
 def _viewers(graph: RawGraph) -> st.SearchStrategy[Viewer]:
     agencies = sorted({str(a.props["code"]) for a in graph.of_kind("Agency")})
     busiest = sorted(
@@ -118,7 +160,9 @@ def _viewers(graph: RawGraph) -> st.SearchStrategy[Viewer]:
     )
 
 
-def test_no_generated_query_leaks(raw_graph: RawGraph, api: TestClient, settings: Settings) -> None:
+def test_no_generated_query_leaks(
+    raw_graph: RawGraph, api: TestClient, settings: Settings, driver: neo4j.Driver
+) -> None:
     sdl = build_schema().as_str()
     offenders = sorted(o.id for o in raw_graph.of_kind("Offender"))
     others = sorted(set(raw_graph.nodes) - set(offenders))
@@ -139,18 +183,24 @@ def test_no_generated_query_leaks(raw_graph: RawGraph, api: TestClient, settings
         document = data.draw(queries(sdl, fields=ROOTS, custom_scalars={"Date": date_nodes}))
         document = print_ast(
             visit(
-                parse(str(document)),
-                _RealisticArguments(
-                    data.draw, managed_by.get(viewer.agency, []), offenders, others
+                visit(
+                    parse(str(document)),
+                    _RealisticArguments(
+                        data.draw, managed_by.get(viewer.agency, []), offenders, others
+                    ),
                 ),
+                _Aliases(data.draw),
             )
         )
         token = mint_token(
             settings, user="generated", agency=viewer.agency, roles=sorted(viewer.roles),
             clearance=viewer.clearance, purpose="generated-query proof",
         )  # fmt: skip
+        correlation = f"generated-{tally['queries']:06d}-{viewer.agency}"
         response = api.post(
-            "/graphql", json={"query": document}, headers={"Authorization": f"Bearer {token}"}
+            "/graphql",
+            json={"query": document},
+            headers={"Authorization": f"Bearer {token}", "X-Request-Id": correlation},
         )
         assert response.status_code in (200, 413), response.text
         body = response.json()
@@ -164,6 +214,16 @@ def test_no_generated_query_leaks(raw_graph: RawGraph, api: TestClient, settings
         assert not leaks, f"{viewer.describe()} saw {sorted(set(leaks))[:5]} via {document}"
         for error in body.get("errors") or []:
             assert error["extensions"]["code"] in CODES, (error, document)
+        # Every offender the answer carries, under any alias, is in its audit record.
+        shown = _offender_ids(body.get("data"))
+        if shown:
+            records, _, _ = driver.execute_query(
+                "MATCH (a:AuditRecord {correlationId: $c}) "
+                "RETURN a.offenderIds + a.restrictedIds AS ids",
+                c=correlation,
+            )
+            recorded = {i for r in records for i in r["ids"]}
+            assert shown <= recorded, (shown - recorded, document)
 
     check()
     print(f"generated-query proof: {tally}")  # shown with -s; the note quotes the long mode

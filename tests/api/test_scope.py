@@ -396,19 +396,19 @@ async def test_nested_traversal_to_vehicle_users(asker: Asker) -> None:
                 asker, where, oracle.link_list(oid, "addresses"), got["addresses"], "addresses"
             ):
                 at = f"{where}.addresses[{address.other}]"
-                residents = oracle.link_list(address.other, "residents")
+                residents = oracle.link_list(address.other, "residents", cap=address.cap)
                 got_residents = edge["address"]["residents"]
                 for person, resident in check_list(
                     asker, at, residents, got_residents, "residents"
                 ):
                     who = f"{at}.residents[{person.other}]"
-                    vehicles = oracle.link_list(person.other, "vehicles")
+                    vehicles = oracle.link_list(person.other, "vehicles", cap=person.cap)
                     got_vehicles = resident["person"].get("vehicles")
                     if got_vehicles is None:
                         asker.differ(f"{who}.vehicles present", True, False)
                         continue
                     for vehicle, used in check_list(asker, who, vehicles, got_vehicles, "vehicles"):
-                        users = oracle.link_list(vehicle.other, "users")
+                        users = oracle.link_list(vehicle.other, "users", cap=vehicle.cap)
                         got_users = used["vehicle"]["users"]
                         check_list(asker, f"{who}.[{vehicle.other}]", users, got_users, "users")
     asker.verdict()

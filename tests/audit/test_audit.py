@@ -38,7 +38,7 @@ def linked(driver: neo4j.Driver) -> dict[str, Any]:
 def record_of(driver: neo4j.Driver, request_id: str) -> list[dict[str, Any]]:
     return rows(
         driver,
-        "MATCH (a:AuditRecord {requestId: $rid}) RETURN a {.*} AS a",
+        "MATCH (a:AuditRecord {correlationId: $rid}) RETURN a {.*} AS a",
         rid=request_id,
     )
 

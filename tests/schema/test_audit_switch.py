@@ -46,6 +46,6 @@ async def test_audit_off_answers_without_a_record(
     await app.state.database.close()
     assert response.json() == {"data": {"offender": {"id": offender["id"]}}}
     written, _, _ = driver.execute_query(
-        "MATCH (a:AuditRecord {requestId: $rid}) RETURN count(a) AS n", rid=request_id
+        "MATCH (a:AuditRecord {correlationId: $rid}) RETURN count(a) AS n", rid=request_id
     )
     assert written[0]["n"] == 0

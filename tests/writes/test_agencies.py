@@ -1,4 +1,4 @@
-"""ADMIN manages agencies; nobody else may."""
+"""ADMIN manages agencies; nobody else may. Only the owning agency's ADMIN touches others."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def code(driver: neo4j.Driver) -> Any:
 async def test_admin_adds_and_renames_an_agency(
     graphql: Callable[..., Any], mint: Callable[..., str], code: str
 ) -> None:
-    admin = mint("MET", roles=(Role.ADMIN,))
+    admin = mint("NCA", roles=(Role.ADMIN,))  # the register's owning agency (the default)
     created = await graphql(CREATE, {"input": {"code": code.lower(), "name": "Test Housing",
                                                "kind": "DUTY_TO_COOPERATE"}}, token=admin)  # fmt: skip
     assert created["data"]["createAgency"] == {
@@ -58,3 +58,16 @@ async def test_bad_codes_are_refused(graphql: Callable[..., Any], mint: Callable
     body = await graphql(CREATE, {"input": {"code": "x; DROP", "name": "X", "kind": "POLICE"}},
                          token=mint("MET", roles=(Role.ADMIN,)))  # fmt: skip
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_an_admin_of_another_agency_keeps_to_its_own(
+    graphql: Callable[..., Any], mint: Callable[..., str], code: str
+) -> None:
+    met_admin = mint("MET", roles=(Role.ADMIN,))
+    body = await graphql(CREATE, {"input": {"code": code, "name": "X", "kind": "POLICE"}},
+                         token=met_admin)  # fmt: skip
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    other = await graphql(UPDATE, {"code": "PS_NW", "name": "Renamed by MET"}, token=met_admin)
+    assert other["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    own = await graphql(UPDATE, {"code": "MET"}, token=met_admin)  # no change: name kept
+    assert own["data"]["updateAgency"]["code"] == "MET"

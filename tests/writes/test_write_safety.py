@@ -183,10 +183,12 @@ async def test_every_change_is_audited(
     ok(await graphql(RECORD_ADDRESS, move(offender["id"]), token=token(user="mover"),
                      headers={"X-Request-Id": request_id}))  # fmt: skip
     trail = """query ($id: ID!) { auditTrail(offenderId: $id) { edges { node {
-        requestId userId agency operation fields changes offenderIds } } } }"""
+        correlationId requestId userId agency operation fields changes offenderIds } } } }"""
     data = ok(await graphql(trail, {"id": offender["id"]}, token=token(OWNER, Role.SUPERVISOR)))
-    records = {e["node"]["requestId"]: e["node"] for e in data["auditTrail"]["edges"]}
+    records = {e["node"]["correlationId"]: e["node"] for e in data["auditTrail"]["edges"]}
     record = records[request_id]
+    assert len(record["requestId"]) == 32  # the server's own id
+    assert record["requestId"] != request_id
     assert record["userId"] == "mover"
     assert record["agency"] == OWNER
     assert record["operation"] == "Move"

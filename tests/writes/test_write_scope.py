@@ -181,3 +181,20 @@ async def test_transfer_management(
     )
     data = ok(await graphql(MARK, mark(offender["id"], "new owner"), token=token(PARTNER)))
     assert data["addMark"]["marks"]["edges"][0]["agency"] == PARTNER
+
+
+async def test_transfer_or_share_of_an_unknown_offender_is_not_found_whatever_the_agency(
+    graphql: Callable[..., Any], token: Callable[..., str], fresh: Callable[..., Any]
+) -> None:
+    """Naming your own agency says nothing about an offender you do not manage."""
+    supervisor = token(OWNER, Role.SUPERVISOR)
+    transfer = """mutation ($o: ID!, $a: String!) { transferManagement(offenderId: $o, agency: $a) {
+        __typename } }"""
+    share = """mutation ($o: ID!, $a: String!) { shareOffender(offenderId: $o, agency: $a,
+        ceiling: OFFICIAL, mode: READ, justification: "test") { id } }"""
+    for document in (transfer, share):
+        unknown = await graphql(document, {"o": "off_" + "f" * 32, "a": OWNER}, token=supervisor)
+        assert error_code(unknown) == "NOT_FOUND"
+    offender = await fresh()
+    own = await graphql(transfer, {"o": offender["id"], "a": OWNER}, token=supervisor)
+    assert error_code(own) == "BAD_USER_INPUT"
