@@ -209,6 +209,10 @@ def test_canvas_expand_twice_path_time_slider_undo_and_export(
     expect(page.locator("#canvas-status")).to_contain_text("Path of 2 links")
     watched.shot("5-canvas-path")
     watched.accessibility("canvas")
+    page.get_by_role("button", name="Common associates").click()
+    expect(page.locator("#canvas-status")).to_contain_text(
+        re.compile(r"common associate|no visible associate in common")
+    )
 
     # The time slider: back to 1990, fewer links are valid; to today, the current ones.
     page.get_by_label("all dates").uncheck()
