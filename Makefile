@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-stamp
 # The test database: its own instance (port 7688, its own data folder), never the demo data.
 TEST_ENV := GRAPH_API_LOCAL_INSTANCE=test GRAPH_API_NEO4J_HEAP=2g GRAPH_API_NEO4J_PAGECACHE=1g
 
-.PHONY: install web run test lint format db-stop bench bench-demo clean
+.PHONY: install web run test unit lint format db-stop bench bench-demo clean
 
 # The explorer (web/): npm packages from the lock file, then type-checked and built by Vite
 # into web/dist, which the API serves at `/`. Rebuilt when a source or the schema changes.
@@ -48,6 +48,10 @@ test: install web
 	cd web && npx vitest run
 	$(TEST_ENV) $(BIN)/graph-api db start
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+## unit: the tests that need no database (pure Python: formats, limits, the planner's Cypher)
+unit: install
+	$(BIN)/pytest -m "not neo4j" $(PYTEST_ARGS)
 
 ## bench: the benchmark (issue 6 matrix) on the national dataset in the `bench` instance
 bench: install

@@ -7,6 +7,7 @@ import gc
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
+from cross_web import HTTPException
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from neo4j.exceptions import Neo4jError
@@ -15,11 +16,16 @@ from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
 from graph_api import cypher_files
+from graph_api.client_guard import install_body_read_deadline
 from graph_api.db import Database, DatabaseUnavailable
+from graph_api.deadline import install_request_deadline
 from graph_api.errors import ApiError, Unauthenticated, Unavailable
 from graph_api.http_guard import correlation_id, install_http_guard, request_id
 from graph_api.identity import AgencyRegistry, Principal, principal_from_header
+from graph_api.metrics import metrics_response
 from graph_api.photos import photo_routes
+from graph_api.request_body import MalformedBody, decode_body
+from graph_api.request_log import RequestObserver, observation
 from graph_api.schema import RegisterSchema, build_schema
 from graph_api.schema.context import RequestContext
 from graph_api.settings import Settings, get_settings
@@ -31,11 +37,21 @@ if TYPE_CHECKING:
     from starlette.responses import Response
     from starlette.types import ASGIApp, Receive, Scope, Send
     from starlette.websockets import WebSocket
+    from strawberry.http import GraphQLHTTPResponse
+    from strawberry.types import ExecutionResult
 
 
 #: HTTP status of a request refused before any GraphQL work, by the error's code.
 _REFUSAL_STATUS = {"UNAUTHENTICATED": 401, "UNAVAILABLE": 503, "BAD_USER_INPUT": 400}
 _REFUSAL_HEADERS = {401: {"WWW-Authenticate": "Bearer"}, 503: {"Retry-After": "5"}}
+
+#: Codes that mean "the database could not be used, try again": a request whose every error
+#: is one of them, with no data, is answered HTTP 503 with Retry-After.
+_RETRY_CODES = frozenset({"UNAVAILABLE", "OUTCOME_UNKNOWN"})
+RETRY_AFTER_SECONDS = 2
+
+#: /readyz answers within this many seconds whatever the database does.
+READINESS_SECONDS = 0.9
 
 
 class GraphQLEndpoint(GraphQL[RequestContext, None]):
@@ -60,7 +76,62 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
     ) -> RequestContext:
         if not isinstance(request, Request):  # no WebSocket protocol is offered
             raise TypeError("GraphQL over WebSocket is not served")
-        return await self._context(request)
+        context = await self._context(request)
+        seen = observation(request.scope)
+        if seen is not None:
+            seen.request_id = context.request_id
+        return context
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Malformed bodies are the client's error (400), never a 500 or a dropped connection."""
+        try:
+            return decode_body(data)
+        except MalformedBody as error:
+            raise HTTPException(400, str(error)) from None
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        seen = observation(request.scope)
+        if seen is not None:
+            codes = _error_codes(response)
+            seen.code = codes[0] if codes else "OK"
+        return response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        """GraphQL answers go out as 200 (GraphQL-over-HTTP with `application/json`), except a
+        request the database could not serve at all: 503 with Retry-After, so proxies, load
+        balancers and operators see the outage."""
+        response = super().create_response(response_data, sub_response)
+        if isinstance(response_data, dict) and _wholly_unavailable(response_data):
+            response.status_code = 503
+            response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+
+def _error_codes(response: GraphQLHTTPResponse) -> list[str]:
+    """The `extensions.code` of each error, in order."""
+    codes = []
+    for error in response.get("errors") or []:
+        extensions = error.get("extensions") if isinstance(error, dict) else None
+        codes.append(str(extensions.get("code")) if isinstance(extensions, dict) else "-")
+    return codes
+
+
+def _wholly_unavailable(response: GraphQLHTTPResponse) -> bool:
+    """No root field has a value and every error says the database could not be used."""
+    codes = _error_codes(response)
+    data = response.get("data")
+    return (
+        bool(codes)
+        and all(code in _RETRY_CODES for code in codes)
+        and (data is None or all(value is None for value in data.values()))
+    )
 
 
 class IdentifiedFirst:
@@ -83,6 +154,9 @@ class IdentifiedFirst:
             request = Request(scope, receive)
             principal = await self.identify(request)
             if isinstance(principal, ApiError):
+                seen = observation(scope)
+                if seen is not None:  # for the access log and the metrics
+                    seen.code = principal.code
                 status = _REFUSAL_STATUS.get(principal.code, 400)
                 extensions = {"code": principal.code, "requestId": request_id(request)}
                 body = {
@@ -121,7 +195,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json" if settings.graph_api_dev_mode else None,
     )
     app.state.database = database
+    # Innermost first: the deadline wraps the routes, the observer wraps everything.
+    install_request_deadline(app, settings)
     install_http_guard(app, settings)
+    install_body_read_deadline(app, settings)
+    app.add_middleware(RequestObserver)
 
     async def known_agencies() -> set[str]:
         records = await database.read(cypher_files.query("agencies"))
@@ -184,9 +262,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/readyz")
     async def readyz() -> JSONResponse:
-        """Ready to serve: the database answers. 503 while it does not."""
-        if await database.ping():
+        """Ready to serve: the database answers within a second. 503 while it does not
+        (down, unreachable or stalled), answered within a second all the same."""
+        if await database.ping(within=READINESS_SECONDS):
             return JSONResponse({"status": "ready"})
-        return JSONResponse({"status": "database unavailable"}, status_code=503)
+        return JSONResponse(
+            {"status": "database unavailable"},
+            status_code=503,
+            headers={"retry-after": str(RETRY_AFTER_SECONDS)},
+        )
+
+    if settings.graph_api_metrics_enabled:
+
+        async def metrics(_: Request) -> Response:
+            """Prometheus metrics (`graph_api/metrics.py`)."""
+            return metrics_response()
+
+        app.router.routes.append(Route("/metrics", metrics, methods=["GET"]))
 
     return app

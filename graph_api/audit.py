@@ -15,7 +15,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from graph_api import cypher_files
+from graph_api import cypher_files, deadline
 from graph_api.planner.markers import ID_KEY, TYPE_KEY
 
 if TYPE_CHECKING:
@@ -139,15 +139,19 @@ class GroupCommit:
         self._pending.append((record, done))
         if self._flushing is None or self._flushing.done():
             self._flushing = asyncio.create_task(self._flush())
-        await done
+        async with deadline.bounded():  # this request's deadline, not the batch's
+            await asyncio.shield(done)
 
     async def _flush(self) -> None:
         while self._pending:
             batch, self._pending = self._pending, []
             try:
-                await self.database.write(
-                    cypher_files.query("audit_records"), {"records": [r for r, _ in batch]}
-                )
+                # Each batch has its own deadline (the statement timeout), whichever request
+                # started the flushing task.
+                with deadline.request_deadline(self.database.timeout):
+                    await self.database.write(
+                        cypher_files.query("audit_records"), {"records": [r for r, _ in batch]}
+                    )
             except Exception as error:  # every waiting request learns its record failed
                 for _, done in batch:
                     if not done.done():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -263,6 +263,9 @@ def serve(
     """Serve the GraphQL API with uvicorn."""
     import uvicorn
 
+    from graph_api.client_guard import GuardedHttpProtocol
+    from graph_api.request_log import configure_logging
+
     settings = get_settings()
     uvicorn.run(
         "graph_api.app:create_app",
@@ -270,13 +273,47 @@ def serve(
         host=host or settings.graph_api_host,
         port=port or settings.graph_api_port,
         workers=workers or settings.graph_api_workers,
-        log_level="info",
+        # Header-read deadline and connections per address (graph_api/client_guard.py).
+        http=GuardedHttpProtocol,
+        log_config=configure_logging(settings),
+        access_log=False,  # graph_api.request_log writes one line per request instead
         proxy_headers=False,
         server_header=False,
     )
 
 
 # --- bench ------------------------------------------------------------------------------------
+
+
+def _memory_run(
+    options: Any, requests: int | None, seconds: float | None, port: int | None
+) -> None:
+    """`bench --memory N` / `--soak SECONDS`: the server's RSS and latency over time."""
+    import asyncio
+
+    from bench.memory import run_memory
+    from bench.run import bench_settings, ensure_dataset
+    from bench.workload import biggest_agency
+
+    settings = bench_settings(options.instance, options.port)
+    driver, database = ensure_dataset(
+        settings, options.scale, options.seed, console.print, replace_data=options.replace_data
+    )
+    with driver:
+        agency = options.agency or biggest_agency(driver, database)
+        records, _, _ = driver.execute_query(
+            "MATCH (o:Offender {managingAgency: $agency}) RETURN o.id AS id LIMIT 5000",
+            agency=agency,
+            database_=database,
+        )
+    output = options.output or ("memory" if requests is not None else "soak")
+    rows = asyncio.run(
+        run_memory(
+            settings, agency, [r["id"] for r in records], requests=requests, seconds=seconds,
+            concurrency=max(options.concurrency), output=output, say=console.print, port=port,
+        )
+    )  # fmt: skip
+    console.print(f"peak RSS {max(r['rss_mb'] for r in rows):.0f} MB; bench/results/{output}.md")
 
 
 @app.command("bench")
@@ -337,6 +374,23 @@ def bench_command(
     scaling_sizes: Annotated[
         str, typer.Option(help="Comma-separated offender counts of the scaling run.")
     ] = "10000,100000,1000000",
+    memory: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Memory mode: send this many distinct documents (and variable values) from "
+            "99 principals, recording the server's RSS (bench/memory.py).",
+        ),
+    ] = None,
+    soak: Annotated[
+        float | None,
+        typer.Option(
+            min=1, help="Soak mode: the ordinary mix for this many seconds, RSS and latency."
+        ),
+    ] = None,
+    api_port: Annotated[
+        int | None, typer.Option(help="Port of the API server the memory and soak modes start.")
+    ] = None,
 ) -> None:
     """Measure the API against hand-written Cypher and the peer (issues 3 and 6).
 
@@ -365,6 +419,9 @@ def bench_command(
     from bench.targets import TargetError
 
     chosen = _run(options)
+    if memory is not None or soak is not None:
+        _run(lambda: _memory_run(chosen, memory, soak, api_port))
+        return
     try:
         succeeded = _run(lambda: run(chosen, say=console.print))
     except TargetError as error:  # a target would not start (the peer without Node.js, ...)

@@ -6,14 +6,14 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 from graph_api.settings import PROJECT_ROOT
 
-if TYPE_CHECKING:
-    from pathlib import Path
-
-CYPHER_DIR = PROJECT_ROOT / "cypher"
+#: The repository's `cypher/` in a checkout (and an editable install); a built wheel carries
+#: the same files inside the package, as `graph_api/cypher/` (pyproject.toml, force-include).
+_PACKAGED = Path(__file__).resolve().parent / "cypher"
+CYPHER_DIR = _PACKAGED if _PACKAGED.is_dir() else PROJECT_ROOT / "cypher"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.cypher$")
 
 

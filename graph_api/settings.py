@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -191,6 +191,52 @@ class Settings(BaseSettings):
         description="Highest estimated cost of an operation: every connection or list field "
         "costs 1 and multiplies what it contains by its page size (`first`, or 20); every "
         "root field costs at least 1. See `graph_api/schema/limits.py`.",
+    )
+
+    # --- faults, deadlines and operators (issue 12) ----------------------------------------
+    graph_api_request_deadline_seconds: float = Field(
+        default=12.0,
+        gt=0,
+        description="End-to-end deadline of each request, kept by the API: waiting for a "
+        "connection, statements, the commit and the audit record all end by then, answered "
+        "UNAVAILABLE (HTTP 503). Statements also get what is left as their Neo4j timeout.",
+    )
+    graph_api_outcome_check_seconds: float = Field(
+        default=12.0,
+        gt=0,
+        description="When the answer to a write's COMMIT is lost, how long the API keeps asking "
+        "the database whether it committed (by the write's own audit record) before answering "
+        "OUTCOME_UNKNOWN. Past the request deadline; at least the statement timeout is best, "
+        "so a transaction still open on the server is waited out.",
+    )
+    graph_api_metrics_enabled: bool = Field(
+        default=False,
+        description="Serve Prometheus metrics at /metrics (requests by operation and code, "
+        "latency, database errors, sessions in use, audit commit time, write outcomes).",
+    )
+    graph_api_header_read_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="A request's headers must arrive within this many seconds of its first "
+        "byte (or of the connection opening); slower: HTTP 408 and the connection closed. "
+        "Applies under `graph-api serve`.",
+    )
+    graph_api_body_read_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="A request's body must arrive within this many seconds of its headers; "
+        "slower: HTTP 408 and the connection closed.",
+    )
+    graph_api_max_connections_per_client: int = Field(
+        default=256,
+        ge=1,
+        description="Most open connections from one client address (per worker process); "
+        "more are answered 503 and closed. Applies under `graph-api serve`.",
+    )
+    graph_api_log_format: Literal["json", "text"] = Field(
+        default="json",
+        description="`json`: one JSON object per log line (with the request id) from "
+        "`graph-api serve`; `text`: plain lines for a terminal.",
     )
 
     @field_validator("graph_api_cors_origins", mode="before")

@@ -154,10 +154,32 @@ def graphql(client: httpx.AsyncClient) -> Callable[..., Any]:
             "/graphql", json={"query": query, "variables": variables or {}}, headers=sent
         )
         # A request refused before any GraphQL work (no identity: 401; a purpose over its
-        # limit: 400; the agency list unreadable: 503) still answers a GraphQL-shaped body.
+        # limit: 400) or that the database could serve nothing of (503, with Retry-After)
+        # still answers a GraphQL-shaped body.
         refused = response.status_code in {400, 401, 503} and "errors" in response.json()
         assert response.status_code == 200 or refused, response.text
+        assert response.status_code != 503 or response.headers["retry-after"]
         body: dict[str, Any] = response.json()
         return body
 
     return _post
+
+
+#: Fixtures that reach the test database: a test using any of them (directly or through
+#: another fixture) is marked `neo4j`; `pytest -m "not neo4j"` (`make unit`) runs the rest
+#: without a database.
+_DATABASE_FIXTURES = frozenset({"driver", "database", "tiny_graph", "client", "serve"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Marks the tests that need Neo4j; `slow` tests (long generated proofs) run only when
+    selected: `pytest -m slow`."""
+    for item in items:
+        if _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.neo4j)
+    if "slow" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="long mode: select it with `pytest -m slow`")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

@@ -49,8 +49,8 @@ LINK_FIELDS: dict[str, tuple[str, str]] = {
 TRAVERSALS: dict[str, tuple[str, ...]] = {
     "Offender": ("addresses", "associates", "vehicles", "marks", "intelligence", "riskAssessments"),
     "Associate": ("addresses", "associates", "vehicles"),
-    "Address": ("residents",),
-    "Vehicle": ("users",),
+    "Address": ("residents", "intelligence"),
+    "Vehicle": ("users", "intelligence"),
 }
 
 #: Node kinds that may be a root result when anchored, with the anchoring link type.

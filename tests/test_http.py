@@ -34,7 +34,7 @@ def too_large(response: Any, limit: int) -> None:
 async def test_a_body_over_the_limit_is_413(
     serve: Callable[..., Any], mint: Callable[..., str]
 ) -> None:
-    padding = {"query": "{ me { userId } }", "variables": {"pad": "x" * 1_900}}
+    padding: dict[str, Any] = {"query": "{ me { userId } }", "variables": {"pad": "x" * 1_900}}
     async with serve(graph_api_max_body_bytes=2_048) as http:
         assert (await http.post("/graphql", json=padding, headers=bearer(mint("MET")))).is_success
         padding["variables"]["pad"] = "x" * 2_100

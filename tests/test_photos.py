@@ -90,6 +90,12 @@ def jpeg_with_gps(
     return out.getvalue()
 
 
+def _encoded(image: Image.Image, kind: str) -> bytes:
+    out = io.BytesIO()
+    image.save(out, kind)
+    return out.getvalue()
+
+
 def image_bytes(kind: str, size: tuple[int, int] = (300, 200)) -> bytes:
     out = io.BytesIO()
     Image.new("RGBA" if kind != "JPEG" else "RGB", size, (10, 120, 200)).save(out, kind)
@@ -233,9 +239,7 @@ async def test_what_is_not_an_image_is_refused(
     cases = {
         "text renamed .jpg": b"This is a text file, not a photo.\n" * 20,
         "truncated JPEG": jpeg_with_gps()[:600],
-        "GIF": (lambda out: (Image.new("P", (10, 10)).save(out, "GIF"), out.getvalue())[1])(
-            io.BytesIO()
-        ),
+        "GIF": _encoded(Image.new("P", (10, 10)), "GIF"),
     }
     for case, data in cases.items():
         response = await upload(http, owner, data, filename="evidence.jpg", offenderId=offender_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from graph_api.db._connection import ConnectionTarget, DatabaseAccessError, connection_target
 from graph_api.db._database import (
+    CommitOutcomeUnknown,
     Database,
     DatabaseUnavailable,
     RoundTripCounter,
@@ -15,6 +16,7 @@ from graph_api.db._local_server import LocalServer, LocalServerError, ServerStat
 from graph_api.db._migrate import applied_versions, migrate
 
 __all__ = [
+    "CommitOutcomeUnknown",
     "ConnectionTarget",
     "Database",
     "DatabaseAccessError",

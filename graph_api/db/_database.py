@@ -12,7 +12,9 @@ import neo4j
 from neo4j import AsyncGraphDatabase, GraphDatabase, Query, RoutingControl
 from neo4j import exceptions as neo4j_errors
 
+from graph_api import deadline
 from graph_api.db._connection import ConnectionTarget, DatabaseAccessError, connection_target
+from graph_api.metrics import DATABASE_ERRORS, DATABASE_POOL_SIZE, DATABASE_SESSIONS_IN_USE
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterator, Mapping
@@ -33,6 +35,16 @@ _round_trips: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
 
 class DatabaseUnavailable(RuntimeError):
     """The database did not answer (down, unreachable, timed out); the API says UNAVAILABLE."""
+
+
+class CommitOutcomeUnknown(DatabaseUnavailable):
+    """The COMMIT was sent but its answer never came (connection lost, deadline passed): the
+    transaction may or may not have committed. `value` is what the transaction's work returned,
+    the answer to give if it turns out to have committed (see `graph_api.writes`)."""
+
+    def __init__(self, message: str, value: object) -> None:
+        super().__init__(message)
+        self.value = value
 
 
 def describe_failure(error: Exception, target: ConnectionTarget) -> str:
@@ -89,15 +101,17 @@ class Database:
             # Server notifications quote the statement; keep Cypher out of the logs by default.
             notifications_min_severity="OFF",
         )
+        DATABASE_POOL_SIZE.set(settings.neo4j_pool_size)
         return cls(driver, target, settings.neo4j_query_timeout_seconds)
 
     async def close(self) -> None:
         await self.driver.close()
 
-    async def ping(self) -> bool:
-        """True when the database answers a trivial read."""
+    async def ping(self, within: float) -> bool:
+        """True when the database answers a trivial read within `within` seconds."""
         try:
-            await self.read("RETURN 1 AS ok")
+            with deadline.request_deadline(within):
+                await self.read("RETURN 1 AS ok")
         except DatabaseUnavailable:
             return False
         return True
@@ -129,33 +143,58 @@ class Database:
         return await _retrying_deadlocks(lambda: self._transaction_once(work))
 
     async def _transaction_once(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        committing = False
+        value: Any = None
         try:
             with self._unavailable_when_down():
-                async with self.driver.session(database=self.name) as session:
-                    tx = await session.begin_transaction(timeout=self.timeout)
+                async with (
+                    deadline.bounded(),
+                    self.driver.session(database=self.name) as session,
+                ):
+                    tx = await session.begin_transaction(
+                        timeout=deadline.server_timeout(self.timeout)
+                    )
                     try:
                         value = await work(Transaction(tx))
-                    except BaseException:
+                    except Exception:  # a cancelled task does not wait: the driver drops the link
                         await tx.rollback()
                         raise
+                    committing = True
                     await tx.commit()
-                    return value
+                    return value  # type: ignore[no-any-return]
         except neo4j_errors.DatabaseError as error:  # the server failed mid-transaction
             raise DatabaseUnavailable("the database failed; nothing was changed") from error
+        except DatabaseUnavailable as error:
+            if committing:  # the COMMIT left, its answer did not come back
+                raise CommitOutcomeUnknown(str(error), value) from error
+            raise
 
     @contextlib.contextmanager
     def _unavailable_when_down(self) -> Iterator[None]:
-        """Turn the driver's failures of reach, time and load into DatabaseUnavailable."""
+        """Turn the driver's failures of reach, time and load into DatabaseUnavailable (and
+        count them), and count the sessions in use meanwhile."""
+        DATABASE_SESSIONS_IN_USE.inc()
         try:
             yield
+        except deadline.DeadlineExceeded as error:
+            DATABASE_ERRORS.labels("deadline").inc()
+            raise DatabaseUnavailable(str(error)) from error
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as error:
+            DATABASE_ERRORS.labels("unreachable").inc()
             raise DatabaseUnavailable(describe_failure(error, self.target)) from error
         except neo4j_errors.ClientError as error:
             if error.code and "TransactionTimedOut" in error.code:
+                DATABASE_ERRORS.labels("timed_out").inc()
                 raise DatabaseUnavailable("the database did not answer in time") from error
             raise
         except neo4j_errors.TransientError as error:
+            DATABASE_ERRORS.labels("busy").inc()
             raise DatabaseUnavailable("the database is busy; try again") from error
+        except neo4j_errors.DatabaseError:
+            DATABASE_ERRORS.labels("failed").inc()
+            raise
+        finally:
+            DATABASE_SESSIONS_IN_USE.dec()
 
     async def _run(
         self, cypher: str, parameters: Mapping[str, Any] | None, routing: RoutingControl
@@ -168,9 +207,13 @@ class Database:
         # vs 2.5 ms for a small write). It is as durable: the server commits before answering.
         mode = neo4j.READ_ACCESS if routing == RoutingControl.READ else neo4j.WRITE_ACCESS
         with self._unavailable_when_down():
-            async with self.driver.session(database=self.name, default_access_mode=mode) as session:
+            async with (
+                deadline.bounded(),
+                self.driver.session(database=self.name, default_access_mode=mode) as session,
+            ):
                 result = await session.run(
-                    Query(cypher, timeout=self.timeout), dict(parameters or {})
+                    Query(cypher, timeout=deadline.server_timeout(self.timeout)),
+                    dict(parameters or {}),
                 )
                 # Plain dicts of the values as they arrive: statements return maps and lists,
                 # so the driver's deep copy (`Record.data`) would only rebuild them.

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 from graph_api import access
 from graph_api.errors import BadUserInput
 from graph_api.planner.markers import ID_KEY, TYPE_KEY
+from graph_api.planner.selection import MAX_PAGE as MAX_PAGE
 
 if TYPE_CHECKING:
     from graph_api.planner.selection import Selected
     from graph_api.planner.statement import Statement
 
 DEFAULT_PAGE = 20
-MAX_PAGE = 100
 
 #: Stored person labels, and the GraphQL type each becomes.
 PERSON_TYPES = ("Offender", "Associate", "RestrictedNominal")
@@ -42,15 +42,14 @@ _RESIDES = LinkSpec("RESIDES_AT", "out", "Address", "address", "Address", ("main
 _ASSOCIATES = LinkSpec("ASSOCIATED_WITH", "both", "Person", "person", "Person", ("type",))
 _USES = LinkSpec("USES", "out", "Vehicle", "vehicle", "Vehicle", ("role",))
 _MARKS = LinkSpec("HAS_MARK", "out", "Mark", "mark", "Mark")
+_INTELLIGENCE = LinkSpec("ABOUT", "in", "Intelligence", "intelligence", "Intelligence")
 
 LINKS: dict[tuple[str, str], LinkSpec] = {
     ("Offender", "addresses"): _RESIDES,
     ("Offender", "associates"): _ASSOCIATES,
     ("Offender", "vehicles"): _USES,
     ("Offender", "marks"): _MARKS,
-    ("Offender", "intelligence"): LinkSpec(
-        "ABOUT", "in", "Intelligence", "intelligence", "Intelligence"
-    ),
+    ("Offender", "intelligence"): _INTELLIGENCE,
     ("Offender", "riskAssessments"): LinkSpec(
         "ASSESSED", "out", "RiskAssessment", "assessment", "RiskAssessment"
     ),
@@ -58,6 +57,8 @@ LINKS: dict[tuple[str, str], LinkSpec] = {
     ("Associate", "associates"): _ASSOCIATES,
     ("Associate", "vehicles"): _USES,
     ("Address", "residents"): LinkSpec("RESIDES_AT", "in", "Person", "person", "Person", ("main",)),
+    ("Address", "intelligence"): _INTELLIGENCE,
+    ("Vehicle", "intelligence"): _INTELLIGENCE,
     ("Vehicle", "users"): LinkSpec("USES", "in", "Person", "person", "Person", ("role",)),
 }
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from graph_api import access, cypher_files, phonetic, ukformats
 from graph_api.domain import Role
 from graph_api.errors import BadUserInput, Forbidden
-from graph_api.planner.markers import ID_KEY, TYPE_KEY
+from graph_api.planner.markers import DISCLOSED_KEY, ID_KEY, TYPE_KEY
 from graph_api.planner.projection import Projector, page_size
 from graph_api.planner.selection import by_response_key
 from graph_api.planner.statement import Statement
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from graph_api.planner.selection import Selected
 
 MAX_RADIUS_METRES = 50_000
+#: Who reads an audit trail (of offenders their agency manages); the SDL says so from here.
+AUDIT_READERS = frozenset({Role.SUPERVISOR})
 MAX_SEARCH_CANDIDATES = 1_000
 _RISK_ORDER = {"VERY_HIGH": 0, "HIGH": 1, "MEDIUM": 2, "LOW": 3}
 
@@ -512,7 +514,7 @@ def plan_audit_trail(
     Reading a trail discloses that offender: the answer carries its marker, so the read is in
     the offender's own trail (DESIGN.md §4 rule 7).
     """
-    if not principal.has(Role.SUPERVISOR):
+    if not any(principal.has(role) for role in AUDIT_READERS):
         raise Forbidden("auditTrail needs the SUPERVISOR role")
     size = page_size(first)
     cursor = decode_cursor(after)
@@ -544,6 +546,20 @@ def plan_audit_trail(
             }
             for r in records[0]["rows"]
         ]
-        return {**_page(selection, size)(rows), TYPE_KEY: "Offender", ID_KEY: offender_id}
+        # The records name other offenders (in the reader's scope) by id: disclosed too.
+        named = sorted(
+            {
+                i
+                for r in records[0]["rows"][:size]
+                for i in r["record"]["offenderIds"] + r["record"]["restrictedIds"]
+            }
+            - {offender_id}
+        )
+        return {
+            **_page(selection, size)(rows),
+            TYPE_KEY: "Offender",
+            ID_KEY: offender_id,
+            DISCLOSED_KEY: [{TYPE_KEY: "RestrictedNominal", ID_KEY: i} for i in named],
+        }
 
     return Plan(cypher_files.query("audit_trail"), parameters, shape)

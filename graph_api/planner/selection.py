@@ -7,7 +7,6 @@ the planner never looks at the GraphQL document itself.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +24,8 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
 
-from graph_api.errors import LimitExceeded
+from graph_api.bounded_cache import VALUES_PER_DOCUMENT, BoundedCache, document_bytes
+from graph_api.errors import ApiError, BadUserInput, LimitExceeded
 from graph_api.planner.markers import TYPE_KEY
 
 if TYPE_CHECKING:
@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 #: A hard stop on nesting, whatever the configured depth limit: the planner recurses per level.
 MAX_NESTING = 15
+#: The largest page (`first`) of any connection; the planner's own bound (projection.MAX_PAGE).
+MAX_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def root_selection(info: GraphQLResolveInfo[Any]) -> Selected:
 Grouping = tuple[tuple[GraphQLObjectType, dict[str, list[FieldNode]]], ...]
 
 #: Entries one operation's memo keeps at most (groupings, and walks per variable values).
-MEMO_ENTRIES = 2_048
+MEMO_ENTRIES = VALUES_PER_DOCUMENT
 
 
 class _Memos:
@@ -91,10 +93,11 @@ class _Memos:
     so that identity is not reused while the entry lives.
     """
 
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: OrderedDict[int, tuple[OperationDefinitionNode, dict[Any, Any]]] = (
-            OrderedDict()
+    def __init__(self) -> None:
+        # Bounded by memory (graph_api/bounded_cache.py): a full memo holds walks of the
+        # operation's size, so an entry counts as several copies of its document.
+        self.entries: BoundedCache[int, tuple[OperationDefinitionNode, dict[Any, Any]]] = (
+            BoundedCache()
         )
 
     def of(self, operation: OperationDefinitionNode) -> dict[Any, Any] | None:
@@ -103,13 +106,15 @@ class _Memos:
         if entry is None or entry[0] is not operation:
             if _has_directives(operation):
                 return None
-            entry = self.entries[id(operation)] = (operation, {})
-            if len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+            entry = (operation, {})
+            self.entries.put(id(operation), entry, _MEMO_WEIGHT * document_bytes(operation))
         return entry[1]
 
 
-_memos = _Memos(512)
+#: How many copies of its document a memo entry is counted as.
+_MEMO_WEIGHT = 4
+
+_memos = _Memos()
 
 
 def _variables_in(nodes: list[FieldNode], fragments: Any) -> set[str]:
@@ -162,11 +167,21 @@ class _Walker:
         if depth > MAX_NESTING:
             raise LimitExceeded(f"the query nests deeper than {MAX_NESTING} levels")
         args = get_argument_values(field_def, nodes[0], self.variables) if field_def.args else {}
+        first = args.get("first")
+        if isinstance(first, int) and not 1 <= first <= MAX_PAGE:
+            raise BadUserInput(
+                f"`first` must be between 1 and {MAX_PAGE}; got {first}", path=[str(key)]
+            )
         named: GraphQLNamedType = get_named_type(field_def.type)
-        if depth == 0 and self.memo is not None:
-            by_type = self._below_root(named, nodes, self.memo)
-        else:
-            by_type = self._below(named, nodes, depth)
+        try:
+            if depth == 0 and self.memo is not None:
+                by_type = self._below_root(named, nodes, self.memo)
+            else:
+                by_type = self._below(named, nodes, depth)
+        except ApiError as error:  # a field below is at fault: report it at its own path
+            if error.path is not None:
+                error.path.insert(0, str(key))
+            raise
         return Selected(name, str(key), args, named.name, by_type)
 
     def _below_root(
@@ -183,8 +198,9 @@ class _Walker:
         below = memo.get(key)
         if below is None:
             below = self._below(named, nodes, 0)
-            if len(memo) < MEMO_ENTRIES:
-                memo[key] = below
+            if len(memo) >= MEMO_ENTRIES:  # new values keep coming: start again
+                memo.clear()
+            memo[key] = below
         return below
 
     def _below(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import strawberry
 from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from graph_api.schema.audit_trail import AuditTrail
 from graph_api.schema.completion import PlannedExecutor
@@ -14,6 +15,7 @@ from graph_api.schema.document_cache import DocumentCache
 from graph_api.schema.error_codes import ErrorCodes
 from graph_api.schema.limits import limit_extensions
 from graph_api.schema.mutation import Mutation
+from graph_api.schema.observed import ObservedOperation
 from graph_api.schema.planned import answer_from_plans
 from graph_api.schema.query import Query
 from graph_api.schema.types import Address, Associate, Mark, Offender, RestrictedNominal, Vehicle
@@ -42,9 +44,13 @@ class RegisterSchema(strawberry.Schema):
         return
 
 
-def build_schema(settings: Settings | None = None) -> RegisterSchema:
+def build_schema(settings: Settings | None = None, *, one_pass: bool = True) -> RegisterSchema:
     """The schema, with the request limits of `settings` (defaults when none are given), and
-    introspection and field suggestions only in development mode."""
+    introspection and field suggestions only in development mode.
+
+    `one_pass=False` completes planned maps field by field with graphql-core's own executor:
+    the reference the one-pass completion is checked against (tests/schema/test_differential.py).
+    """
     settings = settings or Settings()
     development = settings.graph_api_dev_mode
     # AuditTrail first: the outermost hook, so it sees the final, coded result. ErrorCodes
@@ -56,6 +62,7 @@ def build_schema(settings: Settings | None = None) -> RegisterSchema:
         # Parsing and validating a document cost as much as the database answering it, and
         # depend only on its text and the fixed limits: repeated documents reuse both.
         lambda: DocumentCache(hide_suggestions=not development),
+        ObservedOperation,  # names the operation in the access log and the metrics
     ]
     if not settings.graph_api_audit_enabled:  # benchmarks only: measures what auditing costs
         extensions.remove(AuditTrail)
@@ -67,7 +74,9 @@ def build_schema(settings: Settings | None = None) -> RegisterSchema:
         types=[Offender, Associate, Address, Vehicle, Mark, RestrictedNominal],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not development),
-        execution_context_class=PlannedExecutor,
+        execution_context_class=PlannedExecutor
+        if one_pass
+        else StrawberryGraphQLCoreExecutionContext,
     )
     answer_from_plans(schema._schema, roots={"Query", "Mutation"})
     return schema

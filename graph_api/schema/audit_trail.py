@@ -7,13 +7,17 @@ consulted offender data and whose record cannot be written answers UNAVAILABLE w
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING
 
 from graphql.error import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from graph_api.audit import write_audit_record
+from graph_api.db import DatabaseUnavailable
+from graph_api.deadline import DeadlineExceeded
 from graph_api.errors import ApiError
+from graph_api.metrics import AUDIT_COMMIT_SECONDS
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -38,6 +42,7 @@ class AuditTrail(SchemaExtension):
         principal = context.principal_or_error
         if isinstance(principal, ApiError):  # an unauthenticated caller was disclosed nothing
             return
+        started = time.perf_counter()
         try:
             await write_audit_record(
                 context.database,
@@ -48,8 +53,12 @@ class AuditTrail(SchemaExtension):
                 disclosure,
                 context.correlation_id,
             )
-        except Exception:  # any failure: withhold the data rather than disclose unaudited
-            log.exception("request %s: audit record not written", context.request_id)
+            AUDIT_COMMIT_SECONDS.observe(time.perf_counter() - started)
+        except Exception as error:  # any failure: withhold the data rather than disclose unaudited
+            if isinstance(error, DatabaseUnavailable | DeadlineExceeded):  # an outage, not a bug
+                log.warning("request %s: audit record not written: %s", context.request_id, error)
+            else:
+                log.exception("request %s: audit record not written", context.request_id)
             result = execution.result
             if result is not None:
                 result.data = None

@@ -2,7 +2,8 @@
 
 Parsing a nested query costs milliseconds of Python; the parsed document depends only on the
 text and the parser options (the token limit among them), so a bounded cache keyed by both
-serves repeats. A document that fails to parse is not cached: Strawberry parses it again and
+serves repeats (bounded by the documents' estimated memory, `graph_api/bounded_cache.py`).
+A document that fails to parse is not cached: Strawberry parses it again and
 reports the error on its usual path.
 
 Validation depends only on the document and the rules (the same rule classes on every request,
@@ -13,8 +14,6 @@ cost about 0.3 ms per request on the depth-3 read, as much as the lookup saved.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLError, OperationDefinitionNode, parse, validate
@@ -22,6 +21,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
+from graph_api.bounded_cache import BoundedCache, document_bytes
 from graph_api.schema.limits import ValidationOverBudget, limit_error
 
 if TYPE_CHECKING:
@@ -30,19 +30,23 @@ if TYPE_CHECKING:
     from graphql import DocumentNode, GraphQLSchema
     from strawberry.types import ExecutionContext
 
-#: Distinct documents kept; a client population uses far fewer.
-CACHED_DOCUMENTS = 512
+#: (text, parser options) -> parsed document; bounded by the documents' estimated memory.
+_parsed: BoundedCache[tuple[str, tuple[tuple[str, Any], ...]], DocumentNode] = BoundedCache()
 
 
-@lru_cache(maxsize=CACHED_DOCUMENTS)
 def _parse(query: str, options: tuple[tuple[str, Any], ...]) -> DocumentNode:
-    return parse(query, **dict(options))
+    key = (query, options)
+    document = _parsed.get(key)
+    if document is None:
+        document = parse(query, **dict(options))
+        _parsed.put(key, document, document_bytes(document, len(query)))
+    return document
 
 
 #: (id of the document, rules) -> (the document itself, its validation errors). Holding the
 #: document keeps its id from being reused while the entry lives.
-_validated: OrderedDict[tuple[int, tuple[Any, ...]], tuple[DocumentNode, list[GraphQLError]]] = (
-    OrderedDict()
+_validated: BoundedCache[tuple[int, tuple[Any, ...]], tuple[DocumentNode, list[GraphQLError]]] = (
+    BoundedCache()
 )
 
 
@@ -75,9 +79,7 @@ class DocumentCache(SchemaExtension):
             cached = _validated.get(key)
             if cached is None or cached[0] is not document:
                 cached = (document, self._validate(context.schema._schema, document, rules))
-                _validated[key] = cached
-                if len(_validated) > CACHED_DOCUMENTS:
-                    _validated.popitem(last=False)
+                _validated.put(key, cached, document_bytes(document))
             context.pre_execution_errors = list(cached[1]) or _unnamed_choice(context) or []
         yield
 

@@ -12,6 +12,7 @@ from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import SchemaExtension
 
 from graph_api.db import DatabaseUnavailable
+from graph_api.deadline import DeadlineExceeded
 from graph_api.errors import ApiError
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ def _coded(error: GraphQLError, request_id: str, hide_suggestions: bool) -> Grap
         code, message = original.code, original.message
     elif isinstance(original, DatabaseUnavailable):
         code, message = "UNAVAILABLE", "the database is unavailable; try again shortly"
+        if isinstance(original.__cause__, DeadlineExceeded):  # says how long was waited
+            message = str(original.__cause__)
     elif original is None or isinstance(original, GraphQLError | StrawberryInputCoercionError):
         code, message = _DOCUMENT_ERROR, error.message
     else:
@@ -47,12 +50,13 @@ def _coded(error: GraphQLError, request_id: str, hide_suggestions: bool) -> Grap
         code, message = "INTERNAL_SERVER_ERROR", f"internal error (request id {request_id})"
     if hide_suggestions:
         message = _SUGGESTION.sub("", message)
+    path = getattr(original, "path", None) or error.path
     return GraphQLError(
         message,
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
-        path=error.path,
+        path=path,
         extensions={"code": code, "requestId": request_id},
     )
 

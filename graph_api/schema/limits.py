@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import operator
 import time
-from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, cast
 
 from graphql import (
@@ -46,8 +45,9 @@ from graphql.utilities import get_operation_ast
 from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
 
+from graph_api.bounded_cache import VALUES_PER_DOCUMENT, BoundedCache, document_bytes
 from graph_api.errors import LimitExceeded
-from graph_api.schema.types import DEFAULT_PAGE, MAX_PAGE
+from graph_api.planner.projection import DEFAULT_PAGE, MAX_PAGE
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterator, Mapping
@@ -326,11 +326,11 @@ class _CostCache:
     document, so that identity is not reused while the entry lives.
     """
 
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: OrderedDict[
+    def __init__(self) -> None:
+        # Bounded by the documents' memory (graph_api/bounded_cache.py).
+        self.entries: BoundedCache[
             tuple[int, str | None], tuple[DocumentNode, tuple[str, ...], dict[str, int]]
-        ] = OrderedDict()
+        ] = BoundedCache()
 
     def cost(
         self,
@@ -348,11 +348,11 @@ class _CostCache:
                 return cost
         cost, read = _estimate(schema, document, operation_name, given)
         if entry is None or entry[0] is not document:
-            entry = self.entries[key] = (document, read, {})
-            if len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-        if len(entry[2]) < self.size:
-            entry[2][_values(given, read)] = cost
+            entry = (document, read, {})
+            self.entries.put(key, entry, document_bytes(document))
+        if len(entry[2]) >= VALUES_PER_DOCUMENT:  # new values keep coming: start again
+            entry[2].clear()
+        entry[2][_values(given, read)] = cost
         return cost
 
 
@@ -360,7 +360,7 @@ def _values(variables: Mapping[str, Any], names: tuple[str, ...]) -> str:
     return repr(tuple(variables.get(name) for name in names))
 
 
-_costs = _CostCache(512)
+_costs = _CostCache()
 
 
 def _estimate(

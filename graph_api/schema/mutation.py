@@ -21,8 +21,9 @@ from strawberry.types import Info
 
 from graph_api import cypher_files, writes
 from graph_api.audit import Disclosure, audit_record
+from graph_api.db import CommitOutcomeUnknown
 from graph_api.domain import Role
-from graph_api.errors import BadUserInput, Conflict, Forbidden, NotFound
+from graph_api.errors import BadUserInput, Conflict, Forbidden, NotFound, OutcomeUnknown
 from graph_api.planner import roots
 from graph_api.planner.selection import by_response_key, root_selection
 from graph_api.schema.context import RequestContext
@@ -48,17 +49,24 @@ from graph_api.schema.types import Nominal, Offender
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from graph_api.db import Transaction
     from graph_api.identity import Principal
     from graph_api.planner.roots import Plan
 
 Context = Info[RequestContext, None]
 
-_FACTS = (
-    "Needs OFFENDER_MANAGER or SUPERVISOR, of the managing agency or of an agency holding a "
-    "CONTRIBUTE share valid today; the classification may not exceed the writer's clearance "
-    "(nor the share's ceiling)."
-)
-_SHARING = "Needs SUPERVISOR, of the managing agency."
+
+def _facts(roles: frozenset[Role] = writes.FACT_WRITERS) -> str:
+    """Who may record a fact: the role set the write checks (`writes.FACT_WRITERS` ...)."""
+    return (
+        f"Needs {writes.role_names(roles)}, of the managing agency or of an agency holding a "
+        "CONTRIBUTE share valid today; the classification may not exceed the writer's "
+        "clearance (nor the share's ceiling)."
+    )
+
+
+_FACTS = _facts()
+_SHARING = f"Needs {writes.role_names(writes.SHARE_WRITERS)}, of the managing agency."
 _IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 
 
@@ -273,8 +281,14 @@ async def _commit(
         )  # fmt: skip
 
     idempotency = _idempotency(info, principal)
+    # Off only to measure what auditing costs (GRAPH_API_AUDIT_ENABLED, the benchmark), for
+    # changes as for reads and photos.
+    audited = audit if context.settings.graph_api_audit_enabled else None
     async with context.statement_slot:
-        outcome = await writes.execute(context.database, write, plan, idempotency, audit)
+        outcome = await writes.execute(
+            context.database, write, plan, idempotency, audited,
+            outcome_check_seconds=context.settings.graph_api_outcome_check_seconds,
+        )  # fmt: skip
     if outcome.replayed:  # a replayed answer discloses data again: the request's record says so
         context.disclosure.saw(info.field_name, outcome.value)
     return outcome.value
@@ -319,7 +333,17 @@ async def _save_agency(info: Context, values: dict[str, Any], *, create: bool) -
         "region": values["region"].strip() if values.get("region") else None,
         "kind": kind.value if kind is not None else None,
     }  # fmt: skip
-    [record] = await info.context.database.write(cypher_files.write("save_agency"), parameters)
+
+    async def save(tx: Transaction) -> list[dict[str, Any]]:
+        return await tx.run(cypher_files.write("save_agency"), parameters)
+
+    try:  # an explicit commit: a lost answer is known to be one (no audit record to settle it)
+        [record] = await info.context.database.transaction(save)
+    except CommitOutcomeUnknown:
+        raise OutcomeUnknown(
+            "the answer to this change's commit was lost; read the agency (or send the same "
+            "request again: creating an agency that exists answers CONFLICT)"
+        ) from None
     if record["status"] == "EXISTS":
         raise Conflict(f"an agency with code {code} already exists")
     if record["status"] == "NOT_FOUND":
@@ -333,7 +357,18 @@ async def _command(info: Context, command: Callable[..., writes.Write], input: o
     return await _commit(info, lambda principal, today: command(principal, today, **values))
 
 
-@strawberry.type
+_OUTCOMES = (
+    "Changes to the register. Each field is one transaction, all or nothing, with its audit "
+    "record. What an error code says was written: BAD_USER_INPUT, FORBIDDEN, NOT_FOUND, "
+    "CONFLICT, LIMIT_EXCEEDED and UNAVAILABLE mean nothing was written. OUTCOME_UNKNOWN means "
+    "the change may or may not have been written (its commit was sent, its answer lost, and "
+    "the database could not say in time): send the same request again with the same "
+    "Idempotency-Key, which answers the first result if it was written and writes it once if "
+    "it was not. A lost commit answer the API could settle is answered as usual."
+)
+
+
+@strawberry.type(description=_OUTCOMES)
 class Mutation:
     @strawberry.mutation(
         description="Add an agency to the register. Requires ADMIN, of the register's owning "
@@ -424,8 +459,8 @@ class Mutation:
         return await _command(info, writes.add_mark, input)  # type: ignore[no-any-return]
 
     @strawberry.mutation(
-        description="Record graded intelligence about the offender. Needs ANALYST, "
-        "OFFENDER_MANAGER or SUPERVISOR; otherwise as the other facts. " + _FACTS
+        description="Record graded intelligence about the offender. "
+        + _facts(writes.INTELLIGENCE_WRITERS)
     )
     async def add_intelligence(self, info: Context, input: AddIntelligenceInput) -> Offender:
         return await _command(info, writes.add_intelligence, input)  # type: ignore[no-any-return]

@@ -11,13 +11,12 @@ from strawberry.types import Info
 from graph_api import cypher_files
 from graph_api.photo_urls import sign_photo_paths
 from graph_api.planner import analysis, roots
-from graph_api.planner.projection import PHOTO_PATH_MARK
+from graph_api.planner.projection import DEFAULT_PAGE, PHOTO_PATH_MARK
 from graph_api.planner.selection import by_response_key, root_selection
 from graph_api.schema.context import RequestContext
 from graph_api.schema.enums import Gender, LinkType, MarkType, Side
 from graph_api.schema.reference import Agency, Me
 from graph_api.schema.types import (
-    DEFAULT_PAGE,
     AddressConnection,
     AuditRecordConnection,
     LinkedPerson,
@@ -247,8 +246,10 @@ class Query:
         return await _answer(info, plan)  # type: ignore[no-any-return]
 
     @strawberry.field(
-        description="The audit trail of an offender, newest first. Requires SUPERVISOR, of the "
-        "agency that manages the offender; anyone else gets FORBIDDEN."
+        description="The audit trail of an offender, newest first, naming only offenders your "
+        f"agency has in scope. Requires {' or '.join(sorted(r.value for r in roots.AUDIT_READERS))}"
+        ", of the agency that manages the offender; anyone else gets FORBIDDEN. Reading a trail "
+        "is itself in that offender's trail."
     )
     async def audit_trail(
         self,

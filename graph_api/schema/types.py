@@ -14,11 +14,14 @@ from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
+from graph_api.planner.projection import DEFAULT_PAGE, MAX_PAGE
 from graph_api.schema.enums import (
     AddressKind,
     AssociationType,
     Classification,
     Gender,
+    HandlingCode,
+    InformationGrade,
     LinkType,
     MarkType,
     NominalType,
@@ -28,9 +31,6 @@ from graph_api.schema.enums import (
     VehicleRole,
 )
 from graph_api.schema.reference import Agency
-
-DEFAULT_PAGE = 20
-MAX_PAGE = 100
 
 _AS_OF = "Only links valid on this date (from <= asOf and to null or >= asOf). Default: all."
 _FIRST = f"Page size, 1 to {MAX_PAGE}."
@@ -103,19 +103,10 @@ class RestrictedNominal(Node):
 # --- people ---------------------------------------------------------------------------------
 
 
-@strawberry.interface(description="A person: an offender on the register or an associate.")
-class Person(Node):
-    id: strawberry.ID
-    forename: str
-    surname: str
-    aliases: list[str]
-    dob: dt.date | None
-    gender: Gender
-
-
 @strawberry.type
 class PersonLinks:
-    """The link lists every person has (offenders add their own), declared once."""
+    """The link lists every person has (offenders add their own), declared once, on the
+    `Person` interface: one fragment on `Person` serves offenders and associates alike."""
 
     @strawberry.field(description="Where the person lives or has lived.")
     def addresses(
@@ -146,8 +137,18 @@ class PersonLinks:
         raise NotImplementedError
 
 
+@strawberry.interface(description="A person: an offender on the register or an associate.")
+class Person(Node, PersonLinks):
+    id: strawberry.ID
+    forename: str
+    surname: str
+    aliases: list[str]
+    dob: dt.date | None
+    gender: Gender
+
+
 @strawberry.type(description="A nominal on the register, within the principal's scope.")
-class Offender(Person, PersonLinks):
+class Offender(Person):
     pnc_id: str
     nominal_type: NominalType
     mappa_category: int
@@ -188,7 +189,7 @@ class Offender(Person, PersonLinks):
 
 
 @strawberry.type(description="A person linked to offenders who is not a nominal.")
-class Associate(Person, PersonLinks):
+class Associate(Person):
     pass
 
 
@@ -226,6 +227,17 @@ class Address(Node):
     ) -> ResidentLinkConnection:
         raise NotImplementedError
 
+    @strawberry.field(
+        description="Intelligence about the address, within the cap it was reached with."
+    )
+    def intelligence(
+        self,
+        as_of: AsOf = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+    ) -> IntelligenceLinkConnection:
+        raise NotImplementedError
+
 
 @strawberry.type(description="A vehicle, by its registration mark (stored without spaces).")
 class Vehicle(Node):
@@ -242,6 +254,17 @@ class Vehicle(Node):
         first: First = DEFAULT_PAGE,
         after: After = None,
     ) -> VehicleUserLinkConnection:
+        raise NotImplementedError
+
+    @strawberry.field(
+        description="Intelligence about the vehicle, within the cap it was reached with."
+    )
+    def intelligence(
+        self,
+        as_of: AsOf = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+    ) -> IntelligenceLinkConnection:
         raise NotImplementedError
 
 
@@ -263,8 +286,10 @@ class Intelligence(Node):
     id: strawberry.ID
     text: str
     source: int = strawberry.field(description="Source evaluation, 1 (reliable) to 3.")
-    information: str = strawberry.field(description="Information evaluation, A to E.")
-    handling: str = strawberry.field(description="P (lawful sharing permitted) or C (conditions).")
+    information: InformationGrade = strawberry.field(description="Information evaluation, A to E.")
+    handling: HandlingCode = strawberry.field(
+        description="P (lawful sharing permitted) or C (conditions)."
+    )
     conditions: str | None
     review_on: dt.date | None
     recorded_on: dt.date | None

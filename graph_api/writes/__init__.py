@@ -39,6 +39,7 @@ from graph_api.writes._rules import (
     INTELLIGENCE_WRITERS,
     SHARE_WRITERS,
     require_role,
+    role_names,
 )
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "record_vehicle_use",
     "require_role",
     "revoke_share",
+    "role_names",
     "share_offender",
     "transfer_management",
     "update_offender",

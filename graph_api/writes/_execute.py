@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 from neo4j.exceptions import ConstraintError
 
 from graph_api import cypher_files, phonetic
-from graph_api.errors import ApiError, Conflict, Forbidden, NotFound
+from graph_api.db import CommitOutcomeUnknown
+from graph_api.errors import ApiError, Conflict, Forbidden, NotFound, OutcomeUnknown, Unavailable
+from graph_api.writes._outcome import committed
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -52,6 +54,13 @@ class Outcome:
     value: Any
     replayed: bool
     record: dict[str, Any]
+
+
+_OUTCOME_UNKNOWN = (
+    "the answer to this change's commit was lost and the database could not say in time "
+    "whether it was written; send the same request again with the same `Idempotency-Key` "
+    "(it is answered once, never written twice), or read the offender before writing again"
+)
 
 
 def _writer_refusal(write: Write, status: str) -> ApiError:
@@ -122,6 +131,7 @@ async def execute(
     read_back: Callable[[dict[str, Any]], Plan] | None = None,
     idempotency: Idempotency | None = None,
     audit: Callable[[Any], dict[str, Any]] | None = None,
+    outcome_check_seconds: float = 12.0,
 ) -> Outcome:
     """Run `write` in one transaction and return the changed object.
 
@@ -131,7 +141,14 @@ async def execute(
     that answer (CONFLICT if it was for another document), and a new one stores this answer.
     With `audit`, the audit record of the change (built from the answer) is written in the
     same transaction: no change stands without its record (DESIGN.md §6).
+
+    When the answer to the COMMIT is lost, that record tells whether the change committed
+    (`_outcome.committed`, waiting up to `outcome_check_seconds` for the database): the client
+    gets the real answer, UNAVAILABLE when nothing was written, or OUTCOME_UNKNOWN when the
+    database could not say in time.
     """
+    #: The audit record of the latest attempt (a deadlock victim is run again).
+    written: list[dict[str, Any]] = []
 
     async def work(tx: Transaction) -> Outcome:
         if idempotency is not None:
@@ -174,11 +191,30 @@ async def execute(
                 },
             )
         if audit is not None:
-            await tx.run(cypher_files.query("audit_records"), {"records": [audit(value)]})
+            written[:] = [audit(value)]
+            await tx.run(cypher_files.query("audit_records"), {"records": written})
         return Outcome(value, replayed=False, record=record)
 
     try:
         return await database.transaction(work)
+    except CommitOutcomeUnknown as unknown:
+        outcome = unknown.value
+        if isinstance(outcome, Outcome) and outcome.replayed:  # a replay wrote nothing
+            return outcome
+        if not written or not isinstance(outcome, Outcome):
+            raise OutcomeUnknown(_OUTCOME_UNKNOWN) from unknown
+        audit_record = written[0]
+        settled = await committed(
+            database, audit_record["id"], audit_record["requestId"], outcome_check_seconds
+        )
+        if settled is None:
+            raise OutcomeUnknown(_OUTCOME_UNKNOWN) from unknown
+        if not settled:
+            raise Unavailable(
+                "the database did not confirm the change and it was not committed; nothing "
+                "was written, try again"
+            ) from unknown
+        return outcome
     except ConstraintError:
         raise Conflict(
             f"{write.mutation} conflicts with a record already on the register; nothing was changed"

@@ -32,11 +32,17 @@ MAX_TEXT = 4_000
 MAX_NAME = 100
 
 
+def role_names(roles: Collection[Role]) -> str:
+    """`roles` as the SDL descriptions and FORBIDDEN messages name them: "A, B or C"."""
+    names = sorted(role.value for role in roles)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
 def require_role(principal: Principal, roles: Collection[Role], mutation: str) -> None:
-    """FORBIDDEN unless the principal holds one of `roles`."""
+    """FORBIDDEN unless the principal holds one of `roles` (the same sets name the roles in
+    each field's SDL description, `schema/mutation.py`)."""
     if not any(principal.has(role) for role in roles):
-        wanted = " or ".join(sorted(role.value for role in roles))
-        raise Forbidden(f"{mutation} needs the {wanted} role")
+        raise Forbidden(f"{mutation} needs the {role_names(roles)} role")
 
 
 def classification_within_clearance(principal: Principal, classification: Classification) -> None:

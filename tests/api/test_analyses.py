@@ -90,3 +90,41 @@ async def test_shortest_path_matches_a_visible_breadth_first_search(
         if got:
             inner = got["nodes"][1:-1]
             assert all(n["__typename"] != "RestrictedNominal" for n in inner)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_common_associates_match_the_oracle_and_agree_with_paths(
+    kind: str, raw_graph: RawGraph, cases: dict[str, Case], mint: Callable[..., str],
+    graphql: Callable[..., Any],
+) -> None:  # fmt: skip
+    """For the same pair, principal and date: commonAssociates non-empty implies a shortest
+    path of at most 2 hops (issue 11); both as the oracle says."""
+    case = cases[kind]
+    oracle = PolicyOracle(raw_graph, case.viewer, TODAY)
+    token = _token(mint, case)
+    # Pairs with a person associated with both, so the question has answers to check.
+    pairs: set[tuple[str, str]] = set()
+    for person in raw_graph.nodes:
+        ends = sorted(
+            link.other(person)
+            for link in raw_graph.incident[person]
+            if link.type == "ASSOCIATED_WITH" and raw_graph.is_offender(link.other(person))
+        )
+        pairs.update((a, b) for a in ends for b in ends if a < b)
+    in_scope = sorted(p for p in pairs if oracle.in_scope(p[0]) and oracle.in_scope(p[1]))
+    chosen = random.Random(kind).sample(in_scope, min(15, len(in_scope)))
+    query = """query($a: ID!, $b: ID!) { commonAssociates(firstId: $a, secondId: $b) {
+        ... on Offender { id } ... on Associate { id } ... on RestrictedNominal { id } }
+        shortestPath(fromId: $a, toId: $b, maxHops: 2) { length } }"""
+    answered = 0
+    for first, second in chosen:
+        body = await graphql(query, {"a": first, "b": second}, token=token)
+        assert "errors" not in body, body
+        common = {person["id"] for person in body["data"]["commonAssociates"]}
+        assert common == oracle.common_associates(first, second), (first, second)
+        if common:
+            answered += 1
+            path = body["data"]["shortestPath"]
+            assert path is not None, (first, second)
+            assert path["length"] <= 2, (first, second)
+    assert answered or kind != "managed" or not chosen, "some pair has common associates"

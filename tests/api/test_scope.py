@@ -529,8 +529,9 @@ async def test_addresses_by_postcode(asker: Asker) -> None:
     addresses = _reachable(graph, pool, "addresses")
     postcodes = sorted({str(graph.nodes[a].props["postcode"]) for a in addresses})
     residents = connection("residents")
+    intelligence = connection("intelligence")
     body = (
-        f"edges {{ node {{ __typename id postcode line1 {residents} }} }} "
+        f"edges {{ node {{ __typename id postcode line1 {residents} {intelligence} }} }} "
         "pageInfo { hasNextPage }"
     )
     for batch in _batches(postcodes, 25):
@@ -554,6 +555,13 @@ async def test_addresses_by_postcode(asker: Asker) -> None:
                         oracle.link_list(aid, "residents"),
                         edge["node"]["residents"],
                         "residents",
+                    )
+                    check_list(
+                        asker,
+                        f"addresses({postcode})[{aid}]",
+                        oracle.link_list(aid, "intelligence"),
+                        edge["node"]["intelligence"],
+                        "intelligence",
                     )
     asker.verdict()
 

@@ -49,3 +49,34 @@ async def test_audit_off_answers_without_a_record(
         "MATCH (a:AuditRecord {correlationId: $rid}) RETURN count(a) AS n", rid=request_id
     )
     assert written[0]["n"] == 0
+
+
+async def test_audit_off_applies_to_changes_too(
+    settings: Settings, driver: neo4j.Driver, mint: Callable[..., Any]
+) -> None:
+    from writes.support import CREATE, delete_api_created, offender_input
+
+    from graph_api.domain import Role
+
+    app = create_app(settings.model_copy(update={"graph_api_audit_enabled": False}))
+    request_id = f"audit-off-{uuid.uuid4().hex}"
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://api"
+        ) as http:
+            response = await http.post(
+                "/graphql",
+                json={"query": CREATE, "variables": {"input": offender_input()}},
+                headers={
+                    "Authorization": f"Bearer {mint('MET', roles=(Role.OFFENDER_MANAGER,))}",
+                    "X-Request-Id": request_id,
+                },
+            )
+        assert "errors" not in response.json(), response.text
+        written, _, _ = driver.execute_query(
+            "MATCH (a:AuditRecord {correlationId: $rid}) RETURN count(a) AS n", rid=request_id
+        )
+        assert written[0]["n"] == 0
+    finally:
+        await app.state.database.close()
+        delete_api_created(driver)

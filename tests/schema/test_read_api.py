@@ -379,3 +379,56 @@ async def test_clearance_hides_secret_links(
     high_classes = {e["classification"] for e in high["data"]["offender"]["addresses"]["edges"]}
     assert low_classes <= {"OFFICIAL"}
     assert "SECRET" in high_classes
+
+
+async def test_one_fragment_on_person_serves_offenders_and_associates(
+    graphql: Callable[..., Any], mint: Callable[..., str], busy_offender: dict[str, Any]
+) -> None:
+    """`Person` declares the link lists offenders and associates share (issue 11)."""
+    query = """
+    fragment Lives on Person { id addresses(first: 3) { totalCount edges { address { id } } } }
+    query ($id: ID!) { offender(id: $id) { ...Lives
+      homes: addresses(first: 5) { edges { address { residents(first: 5) { edges { person {
+        __typename ...Lives } } } } } } } }"""
+    body = await graphql(query, {"id": busy_offender["id"]}, token=mint(busy_offender["agency"]))
+    assert "errors" not in body, body
+    offender = body["data"]["offender"]
+    assert offender["id"] == busy_offender["id"]
+    residents = [
+        resident["person"]
+        for edge in offender["homes"]["edges"]
+        for resident in edge["address"]["residents"]["edges"]
+    ]
+    kinds = {person["__typename"] for person in residents}
+    assert kinds & {"Offender", "Associate"}
+    for person in residents:
+        if person["__typename"] != "RestrictedNominal":
+            assert person["addresses"]["totalCount"] >= 1
+
+
+async def test_the_reported_aliased_documents_answer(
+    graphql: Callable[..., Any], mint: Callable[..., str], busy_offender: dict[str, Any]
+) -> None:
+    """Each of these valid documents answered INTERNAL_SERVER_ERROR (issue 11)."""
+    token = mint(busy_offender["agency"])
+    me = await graphql("{ me { who: userId } }", token=token)
+    assert me == {"data": {"me": {"who": "tester"}}}
+    agencies = await graphql("{ agencies { c: code } }", token=token)
+    assert {"c": busy_offender["agency"]} in agencies["data"]["agencies"]
+    page = await graphql(
+        "{ offenders(first: 2) { items: edges { node { ... on Offender { id } } } } }",
+        token=token,
+    )
+    assert len(page["data"]["offenders"]["items"]) == 2
+    twice = await graphql(
+        """query ($id: ID!) { offender(id: $id) { t: __typename
+            a: addresses(first: 1) { edges { cursor main } }
+            b: addresses(asOf: "2020-01-01") { totalCount edges { address { __typename } } } } }""",
+        {"id": busy_offender["id"]},
+        token=token,
+    )
+    assert "errors" not in twice, twice
+    answer = twice["data"]["offender"]
+    assert answer["t"] == "Offender"
+    assert len(answer["a"]["edges"]) == 1
+    assert answer["b"]["totalCount"] == len(answer["b"]["edges"])

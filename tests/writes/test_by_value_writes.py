@@ -43,7 +43,8 @@ def _unseen(driver: neo4j.Driver, label: str, fields: str) -> dict[str, Any]:
         agency=OWNER,
     )
     assert found, f"the tiny dataset has a {label} the writer cannot see"
-    return found[0]["n"]
+    unseen: dict[str, Any] = found[0]["n"]
+    return unseen
 
 
 async def test_another_agencys_vehicle_is_not_matched_by_plate(

@@ -162,7 +162,7 @@ async def test_a_change_whose_audit_record_fails_does_not_stand(
 ) -> None:  # fmt: skip
     offender = await fresh()
     before = subgraph_hash(driver, offender["id"])
-    real_record = mutation.audit_record
+    real_record = mutation.audit_record  # type: ignore[attr-defined]  # patched below
 
     def unwritable(*args: Any) -> dict[str, Any]:
         # A map inside a list is no property value: Neo4j refuses the record, for real.

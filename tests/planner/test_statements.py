@@ -1,0 +1,124 @@
+"""The planner's Cypher, checked without a database: user input only as parameters, the policy
+at every hop, response keys and markers as the client and the audit need them.
+
+Selections are built by hand (`Selected`), as the planner receives them from the walker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from graph_api.domain import Classification, Role
+from graph_api.errors import BadUserInput
+from graph_api.identity import Principal
+from graph_api.planner import analysis, roots
+from graph_api.planner.markers import ID_KEY, TYPE_KEY
+from graph_api.planner.selection import Selected, by_response_key
+
+HOSTILE = "off_1'}) DETACH DELETE (n) //` \\u0027"
+ANALYST = Principal("u", "MET", frozenset({Role.ANALYST}), Classification.SECRET, "test")
+
+
+def leaf(name: str, key: str | None = None) -> Selected:
+    return Selected(name, key or name, {}, "String")
+
+
+def node(
+    name: str, type_name: str, *fields: Selected, key: str | None = None, **args: object
+) -> Selected:
+    return Selected(name, key or name, dict(args), type_name, {type_name: tuple(fields)})
+
+
+def connection(
+    name: str, link: str, target: Selected, key: str | None = None, **args: object
+) -> Selected:
+    edges = node("edges", link, leaf("from"), leaf("classification"), target)
+    return node(name, f"{link}Connection", edges, leaf("totalCount"), key=key, **args)
+
+
+def offender(*fields: Selected) -> Selected:
+    return node("offender", "Offender", *fields)
+
+
+def test_user_input_travels_only_as_parameters() -> None:
+    selection = offender(leaf("surname"), connection("addresses", "AddressLink",
+                         node("address", "Address", leaf("postcode"))))  # fmt: skip
+    plan = roots.plan_offender(selection, ANALYST, HOSTILE)
+    assert HOSTILE not in plan.cypher
+    assert HOSTILE in plan.parameters.values()
+    assert "DETACH" not in plan.cypher
+
+
+def test_every_link_list_applies_the_policy_with_the_walk_cap() -> None:
+    residents = connection(
+        "residents", "ResidentLink", Selected("person", "person", {}, "LinkedPerson", {
+            "Associate": (leaf("surname"),), "Offender": (leaf("surname"),),
+            "RestrictedNominal": (leaf("id"),)})
+    )  # fmt: skip
+    selection = offender(
+        connection("addresses", "AddressLink", node("address", "Address", residents))
+    )
+    cypher = roots.plan_offender(selection, ANALYST, "off_1").cypher
+    # Two link lists, each filtered by clearance and by the cap of the node it hangs from.
+    assert cypher.count("<= $clearance AND $rank[") >= 2
+    assert re.search(r"\$rank\[r\d+\.classification\] <= c\b", cypher)  # the root cap
+    assert re.search(r"\$rank\[r\d+\.classification\] <= k\d+", cypher)  # the address's cap
+
+
+def test_aliases_are_response_keys_and_markers_are_not_names() -> None:
+    selection = offender(leaf("surname", key="__typename"), leaf("forename", key="__id"))
+    cypher = roots.plan_offender(selection, ANALYST, "off_1").cypher
+    assert f"`{TYPE_KEY}`: 'Offender'" in cypher
+    assert f"`{ID_KEY}`: o.id" in cypher
+    assert "`__typename`: o.`surname`" in cypher
+    assert "`__id`: o.`forename`" in cypher
+    assert not re.fullmatch(r"[_A-Za-z][_0-9A-Za-z]*", TYPE_KEY)
+    assert not re.fullmatch(r"[_A-Za-z][_0-9A-Za-z]*", ID_KEY)
+
+
+def test_the_same_list_twice_under_two_aliases_keeps_both() -> None:
+    address = node("address", "Address", leaf("postcode"))
+    selection = offender(
+        connection("addresses", "AddressLink", address, key="a", first=1),
+        connection("addresses", "AddressLink", address, key="b", asOf=dt.date(2020, 1, 1)),
+    )
+    plan = roots.plan_offender(selection, ANALYST, "off_1")
+    assert "`a`:" in plan.cypher
+    assert "`b`:" in plan.cypher
+    assert dt.date(2020, 1, 1) in plan.parameters.values()
+
+
+def test_page_sizes_are_bounded_before_any_statement() -> None:
+    selection = offender(connection("addresses", "AddressLink", leaf("id"), first=101))
+    with pytest.raises(BadUserInput, match="between 1 and 100"):
+        roots.plan_offender(selection, ANALYST, "off_1")
+
+
+def test_analyses_are_bounded_and_paths_try_each_cap() -> None:
+    path = node("shortestPath", "Path", leaf("length"))
+    with pytest.raises(BadUserInput, match="maxHops"):
+        analysis.plan_shortest_path(path, ANALYST, "off_1", "off_2", 7, None, dt.date.today())
+    plan = analysis.plan_shortest_path(path, ANALYST, "off_1", "off_2", 3, None, dt.date.today())
+    assert "UNWIND [k IN [1, 2, 3] WHERE k <= ca] AS cap" in plan.cypher
+    assert "{1,3}" in plan.cypher
+    with pytest.raises(BadUserInput, match="depth"):
+        analysis.plan_network(node("network", "Network"), ANALYST, "off_1", 4, None, None)
+
+
+def test_a_network_marks_its_offenders_for_the_audit_whatever_is_selected() -> None:
+    edges_only = node("network", "Network", node("edges", "NetworkEdge", leaf("source")))
+    assert (
+        "`#disclosed`" in analysis.plan_network(edges_only, ANALYST, "off_1", 2, None, None).cypher
+    )
+    length_only = node("shortestPath", "Path", leaf("length"))
+    plan = analysis.plan_shortest_path(length_only, ANALYST, "a", "b", 2, None, dt.date.today())
+    assert "`#disclosed`" not in plan.cypher
+
+
+def test_values_built_by_name_are_keyed_by_alias() -> None:
+    me = node("me", "Me", leaf("userId", key="who"), leaf("agency"), leaf("agency", key="again"))
+    keyed = by_response_key({"userId": "alice", "agency": "MET", "roles": []}, me)
+    assert keyed == {"who": "alice", "agency": "MET", "again": "MET"}
