@@ -9,20 +9,31 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from graph_api.domain import CLASSIFICATION_RANK
+from graph_api.domain import CLASSIFICATION_RANK, Role
 
 if TYPE_CHECKING:
     from graph_api.identity import Principal
 
 
 def principal_parameters(principal: Principal, today: dt.date | None = None) -> dict[str, Any]:
-    """The parameters every statement gets: `$agency`, `$clearance`, `$today`, `$rank`."""
+    """The parameters every statement gets: `$agency`, `$clearance`, `$today`, `$rank`, and
+    `$national` (the principal has NATIONAL_SEARCH: out-of-scope offenders carry their card)."""
     return {
         "agency": principal.agency,
         "clearance": principal.clearance.rank,
         "today": today or dt.date.today(),
         "rank": CLASSIFICATION_RANK,
+        "national": principal.has(Role.NATIONAL_SEARCH),
     }
+
+
+#: The highest rank of a fact on an identification card (rule 4): OFFICIAL.
+CARD_RANK = 1
+
+
+def on_card(link: str) -> str:
+    """Cypher: the fact link may appear on an identification card (classified OFFICIAL)."""
+    return f"$rank[{link}.classification] <= {CARD_RANK}"
 
 
 def ceiling(offender: str, share: str) -> str:

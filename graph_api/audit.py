@@ -57,12 +57,19 @@ class Disclosure:
                 stack.extend(item)
 
     def changed(
-        self, root_field: str, offender_id: str, change: dict[str, Any], value: Any = None
+        self,
+        root_field: str,
+        offender_id: str,
+        change: dict[str, Any],
+        value: Any = None,
+        *,
+        restricted: bool = False,
     ) -> None:
         """Note a change made by a mutation (what changed, for the record), and the changed
-        object it answers with (`value`, shaped like a root field's value)."""
+        object it answers with (`value`, shaped like a root field's value). `restricted`: the
+        writer sees the offender only as a RestrictedNominal (an access request)."""
         self.fields.append(root_field)
-        self.offender_ids.add(offender_id)
+        (self.restricted_ids if restricted else self.offender_ids).add(offender_id)
         self.changes.append({"field": root_field, "offenderId": offender_id, **change})
         self._disclosed(value)
 

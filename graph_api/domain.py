@@ -105,6 +105,13 @@ class ShareMode(StrEnum):
     CONTRIBUTE = "CONTRIBUTE"
 
 
+class AccessRequestState(StrEnum):
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    REFUSED = "REFUSED"
+    WITHDRAWN = "WITHDRAWN"
+
+
 class RiskTool(StrEnum):
     RM2000 = "RM2000"
     ARMS = "ARMS"

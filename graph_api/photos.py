@@ -248,7 +248,7 @@ def photo_routes(
                 classification=upload.classification,
             )  # fmt: skip
 
-            def audit(value: Any) -> dict[str, Any]:
+            def audit(value: Any, _record: dict[str, Any]) -> dict[str, Any]:
                 disclosure = Disclosure()
                 disclosure.changed("uploadPhoto", write.offender_id, write.change)
                 return audit_record(

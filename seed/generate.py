@@ -299,6 +299,7 @@ class _Generation:
             "name": spec.name,
             "kind": spec.kind,
             "region": spec.region,
+            "publicProtectionContact": vocab.public_protection_contact(spec),
         }
 
     def _premises_nodes(self) -> None:

@@ -360,6 +360,16 @@ AGENCIES: tuple[AgencySpec, ...] = (
     *DUTY_TO_COOPERATE,
 )
 
+
+def public_protection_contact(spec: AgencySpec) -> str:
+    """The public-protection desk of an agency (synthetic numbers in Ofcom's drama range)."""
+    number = sum(map(ord, spec.code)) % 1000
+    return (
+        f"{spec.name} public protection desk, 0113 496 0{number:03d}, "
+        f"ppu@{spec.code.lower().replace('_', '-')}.example.org.uk"
+    )
+
+
 # Names come from Faker's en_GB vocabularies, drawn with the plan's seeded generator.
 MALE_FORENAMES: tuple[str, ...] = tuple(_BritishNames.first_names_male)
 FEMALE_FORENAMES: tuple[str, ...] = tuple(_BritishNames.first_names_female)

@@ -33,15 +33,19 @@ TINY_SEED = 7
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Test settings: the test instance, a fixed JWT secret, production mode.
 
-    The request limits are raised: the scope oracle checks ten offenders per request, with
-    ~190 aliases and ~2,600 tokens, far beyond what a client needs. tests/schema/test_limits.py
-    builds apps with the production defaults (and shows the documented queries fit them).
+    The request limits and the statement timeout are raised: the scope oracle checks ten
+    offenders per request, with ~190 aliases and ~2,600 tokens, far beyond what a client needs.
+    tests/schema/test_limits.py builds apps with the production defaults (and shows the documented queries fit them).
     """
     return Settings(
         graph_api_jwt_secret="test-secret-not-for-production-0123456789",  # type: ignore[arg-type]
         graph_api_max_aliases=1_000,
         graph_api_max_tokens=20_000,
         graph_api_max_cost=100_000_000,
+        # The oracle's documents plan into statements far larger than a client's (ten offenders
+        # with 24 link lists each); planning one cold on a busy 2-core machine can take >10 s.
+        neo4j_query_timeout_seconds=60,
+        graph_api_request_deadline_seconds=90,
     )
 
 

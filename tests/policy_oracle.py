@@ -242,6 +242,33 @@ class Seen:
         )
 
 
+@dataclass(frozen=True)
+class Card:
+    """An identification card (DESIGN.md §4 rule 4) as the oracle reads it."""
+
+    forename: str
+    surname: str
+    aliases: tuple[str, ...]
+    dob: dt.date | None
+    gender: str
+    photos: tuple[str, ...]  # photo ids (face photographs, OFFICIAL)
+    marks: dict[str, tuple[str, ...]] = field(hash=False)  # OFFICIAL mark id -> OFFICIAL photos
+    vehicles: tuple[str, ...] = ()  # vehicle ids of OFFICIAL vehicle links
+
+    def nodes(self) -> set[str]:
+        """Ids of every node the card shows (its marks, vehicles and photographs)."""
+        return {
+            *self.photos,
+            *self.marks,
+            *self.vehicles,
+            *(p for m in self.marks.values() for p in m),
+        }
+
+
+#: docs/access-policy.md, "Identification cards": the highest classification a card shows.
+CARD_RANK = RANK["OFFICIAL"]
+
+
 class PolicyOracle:
     """docs/access-policy.md for one viewer on one day, over a `RawGraph`."""
 
@@ -493,13 +520,23 @@ class PolicyOracle:
         return kind if self.anchored(node_id) else None
 
     def vehicles(self, pattern: str) -> set[str]:
-        """`vehicles(vrm)`: anchored vehicles whose registration matches the pattern."""
+        """`vehicles(vrm)`: anchored vehicles whose registration matches the pattern, and for
+        NATIONAL_SEARCH those on an out-of-scope offender's card."""
         matcher = vrm_pattern(pattern)
         return {
             v.id
             for v in self.graph.of_kind("Vehicle")
-            if matcher.fullmatch(str(v.props["vrm"])) and self.anchored(v.id)
+            if matcher.fullmatch(str(v.props["vrm"]))
+            and (self.anchored(v.id) or self.vehicle_on_card(v.id))
         }
+
+    def vehicle_on_card(self, vehicle_id: str) -> bool:
+        """An OFFICIAL vehicle link of an out-of-scope offender, for NATIONAL_SEARCH."""
+        return "RestrictedNominal" in self.vehicle_users(vehicle_id).values()
+
+    def vehicle_link_list(self, vehicle_id: str) -> list[Seen]:
+        """A root vehicle's users: none when it was found only through a card (sealed)."""
+        return self.link_list(vehicle_id, "users") if self.anchored(vehicle_id) else []
 
     def addresses(self, postcode: str) -> set[str]:
         """`addresses(postcode)`: anchored addresses at the postcode."""
@@ -514,6 +551,185 @@ class PolicyOracle:
         if self.in_scope(offender_id):
             return "Offender"
         return "RestrictedNominal" if self.viewer.national else None
+
+    # --- rule 4: identification cards, rule 5: national search -------------------------------
+
+    def card(self, offender_id: str) -> Card | None:
+        """The card of an out-of-scope offender, for a NATIONAL_SEARCH viewer; else None."""
+        if not self.viewer.national or self.in_scope(offender_id):
+            return None
+        graph = self.graph
+        props = graph.nodes[offender_id].props
+
+        def official(node_id: str, rel: str, outward: bool) -> list[str]:
+            return sorted(
+                link.other(node_id)
+                for link in graph.incident[node_id]
+                if link.type == rel
+                and (link.start == node_id) == outward
+                and link.rank <= CARD_RANK
+            )
+
+        marks = {
+            m: tuple(official(m, "DEPICTS", outward=False))
+            for m in official(offender_id, "HAS_MARK", outward=True)
+        }
+        return Card(
+            forename=str(props["forename"]),
+            surname=str(props["surname"]),
+            aliases=tuple(props.get("aliases") or ()),
+            dob=props.get("dob"),
+            gender=str(props.get("gender")),
+            photos=tuple(official(offender_id, "DEPICTS", outward=False)),
+            marks=marks,
+            vehicles=tuple(official(offender_id, "USES", outward=True)),
+        )
+
+    def nominal_shape(self, offender_id: str) -> str | None:
+        """How an offender found by a national search root appears (rule 5)."""
+        return self.search_shape(offender_id)
+
+    def mark_hits(
+        self, mark_type: str | None, parts: Iterable[str] | None, side: str | None
+    ) -> dict[tuple[str, str], str]:
+        """`searchMarks` without text: (mark id, bearer id) -> how the bearer is shown.
+
+        A hit needs a HAS_MARK link the viewer may see: within the ceiling of an in-scope
+        bearer, or (NATIONAL_SEARCH) OFFICIAL on an out-of-scope bearer's card.
+        """
+        wanted = set(parts) if parts is not None else None
+        hits = {}
+        for mark in self.graph.of_kind("Mark"):
+            props = mark.props
+            if mark_type and props.get("type") != mark_type:
+                continue
+            if wanted is not None and props.get("bodyPart") not in wanted:
+                continue
+            if side and props.get("side") != side:
+                continue
+            for link in self.graph.incident[mark.id]:
+                if link.type != "HAS_MARK" or not self.graph.is_offender(link.start):
+                    continue
+                bearer = link.start
+                if self.in_scope(bearer):
+                    if link.rank <= self.ceiling(bearer):
+                        hits[mark.id, bearer] = "Offender"
+                elif self.viewer.national and link.rank <= CARD_RANK:
+                    hits[mark.id, bearer] = "RestrictedNominal"
+        return hits
+
+    def vehicle_users(self, vehicle_id: str) -> dict[str, str]:
+        """`vehicles(...).edges.nominals`: offender id -> how it is shown."""
+        users = {}
+        for link in self.graph.incident[vehicle_id]:
+            if link.type != "USES" or not self.graph.is_offender(link.start):
+                continue
+            user = link.start
+            if self.in_scope(user):
+                if link.rank <= self.ceiling(user):
+                    users[user] = "Offender"
+            elif self.viewer.national and link.rank <= CARD_RANK:
+                users[user] = "RestrictedNominal"
+        return users
+
+    def identify(
+        self,
+        marks: Iterable[tuple[str | None, Iterable[str] | None, str | None]] = (),
+        vrm: str | None = None,
+        postcode: str | None = None,
+        gender: str | None = None,
+        born: tuple[dt.date | None, dt.date | None] = (None, None),
+    ) -> dict[str, str]:
+        """`identify`: offender id -> how it is shown, for clues (marks as type, parts, side; a
+        plate pattern; a postcode) and filters. A clue matches only through a link the viewer
+        could be shown; a place never matches an out-of-scope offender (no card shows one)."""
+        found: set[str] = set()
+        for mark_type, parts, side in marks:
+            found |= {bearer for _, bearer in self.mark_hits(mark_type, parts, side)}
+        if vrm is not None:
+            for vehicle_id in {
+                v.id
+                for v in self.graph.of_kind("Vehicle")
+                if vrm_pattern(vrm).fullmatch(v.props["vrm"])
+            }:
+                found |= set(self.vehicle_users(vehicle_id))
+        if postcode is not None:
+            for address in self.graph.of_kind("Address"):
+                if address.props["postcode"] != postcode:
+                    continue
+                for link in self.graph.fact_links(address.id, "residents"):
+                    person = link.start
+                    if self.in_scope(person) and link.rank <= self.ceiling(person):
+                        found.add(person)
+        earliest, latest = born
+        shown = {}
+        for offender_id in found:
+            props = self.graph.nodes[offender_id].props
+            dob = props.get("dob")
+            if gender and props.get("gender") != gender:
+                continue
+            if (earliest and (dob is None or dob < earliest)) or (
+                latest and (dob is None or dob > latest)
+            ):
+                continue
+            shape = self.search_shape(offender_id)
+            if shape is not None:
+                shown[offender_id] = shape
+        return shown
+
+    def on_a_card(self, node_id: str) -> bool:
+        """The node appears on some identification card the viewer may be shown."""
+        return node_id in self.card_nodes
+
+    @cached_property
+    def card_nodes(self) -> frozenset[str]:
+        found: set[str] = set()
+        if self.viewer.national:
+            for offender in self.graph.of_kind("Offender"):
+                card = self.card(offender.id)
+                if card is not None:
+                    found |= card.nodes()
+        return frozenset(found)
+
+    # --- rule 9: withheld markers ------------------------------------------------------------
+
+    def withheld(
+        self,
+        owner_id: str,
+        field_name: str,
+        as_of: dt.date | None = None,
+        types: Iterable[str] | None = None,
+        cap: int | None = None,
+    ) -> bool:
+        """A link list (of a node reached with `cap`, default its root cap) says `withheld`
+        when links of its kind (valid on `as_of`, of `types`) exist that the viewer may not see.
+        A link to an out-of-scope offender counts only on an offender's associations (where it
+        could have been a stub): the marker never tells of an offender the viewer may not know
+        of."""
+        near_cap = self.root_cap(owner_id) if cap is None else cap
+        owner_is_offender = self.graph.is_offender(owner_id)
+        chosen = set(types) if types else None
+        for link in self.graph.fact_links(owner_id, field_name):
+            if as_of is not None and not link.valid_on(as_of):
+                continue
+            if chosen is not None and link.props.get("type") not in chosen:
+                continue
+            if self.walk_visible(link, owner_id, near_cap, as_of):
+                continue
+            other = link.other(owner_id)
+            hidden_offender = self.graph.is_offender(other) and not self.in_scope(other)
+            if not hidden_offender or (owner_is_offender and link.type == "ASSOCIATED_WITH"):
+                return True
+        return False
+
+    def photos_withheld(self, owner_id: str, cap: int) -> bool:
+        """Photographs of an offender or a mark (reached with `cap`) exist that the viewer may
+        not see."""
+        limit = min(self.clearance, cap)
+        return any(
+            link.type == "DEPICTS" and link.end == owner_id and link.rank > limit
+            for link in self.graph.incident[owner_id]
+        )
 
     # --- what the viewer may see at all (for the leak check) --------------------------------
 
@@ -574,6 +790,14 @@ class PolicyOracle:
         for link in self.graph.links:
             if link.start in full or link.end in full:  # e.g. the dates of a link to a stub
                 visible_values |= {_text(v) for v in link.props.values()}
+        for node_id in self.card_nodes:  # rule 4: what identification cards show
+            visible_values |= {_text(v) for v in self.graph.nodes[node_id].props.values()}
+            hidden_ids.discard(node_id)
+        for offender_id in stubs - full if self.viewer.national else ():
+            card = self.card(offender_id)
+            if card is not None:
+                visible_values |= {card.forename, card.surname, f"{card.forename} {card.surname}"}
+                visible_values |= {*card.aliases, _text(card.dob)}
         return {
             "value": frozenset(hidden_values - visible_values),
             "text": frozenset(hidden_text - visible_values),

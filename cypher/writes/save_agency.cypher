@@ -14,4 +14,4 @@ CALL (existing) {
   WITH existing WHERE (existing IS NULL) = (NOT $create)
   RETURN null AS a, CASE WHEN $create THEN 'EXISTS' ELSE 'NOT_FOUND' END AS status
 }
-RETURN status, a {.id, .code, .name, .kind, .region} AS agency
+RETURN status, a {.id, .code, .name, .kind, .region, .publicProtectionContact} AS agency

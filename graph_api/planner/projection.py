@@ -66,6 +66,12 @@ LINKS: dict[tuple[str, str], LinkSpec] = {
 PHOTO_LISTS = {("Offender", "photos"), ("Mark", "photos")}
 MAX_PHOTOS = 100
 
+#: Lists of an identification card: field -> (relationship, target label, GraphQL type).
+CARD_LISTS = {
+    "marks": ("HAS_MARK", "Mark", "CardMark"),
+    "vehicles": ("USES", "Vehicle", "CardVehicle"),
+}
+
 #: Scalars that are not stored under their GraphQL name, as Cypher over the node variable `{v}`.
 _COMPUTED = {
     "aliases": "coalesce({v}.aliases, [])",
@@ -107,6 +113,31 @@ def link_cursor(after: str | None) -> tuple[dt.date, str] | None:
         raise BadUserInput("`after` is not a cursor returned by this API") from None
 
 
+def _rename_link(arrow: str, link: str) -> str:
+    """The same relationship pattern (`-[r1:TYPE]->`) with another link variable."""
+    start, rest = arrow.split("[", 1)
+    return f"{start}[{link}:{rest.split(':', 1)[1]}"
+
+
+def _sealed_connection(field: Selected) -> str:
+    """An empty link list that says links exist which are not shown."""
+    parts = []
+    for sub in field.only():
+        if sub.name == "edges":
+            parts.append(f"{_key(sub.key)}: []")
+        elif sub.name == "pageInfo":
+            info = [
+                f"{_key(x.key)}: {'false' if x.name == 'hasNextPage' else 'null'}"
+                for x in sub.only()
+            ]
+            parts.append(f"{_key(sub.key)}: {{{', '.join(info)}}}")
+        elif sub.name == "totalCount":
+            parts.append(f"{_key(sub.key)}: 0")
+        elif sub.name == "withheld":
+            parts.append(f"{_key(sub.key)}: true")
+    return "{" + ", ".join(parts) + "}"
+
+
 def _key(name: str) -> str:
     # Response keys are GraphQL names ([_A-Za-z][_0-9A-Za-z]*), safe inside backticks.
     return f"`{name}`"
@@ -140,13 +171,98 @@ class Projector:
         return "{" + ", ".join(entries) + "}"
 
     def restricted(self, var: str, fields: tuple[Selected, ...]) -> str:
-        """An out-of-scope offender: its id and managing agency, nothing else (rule 4)."""
+        """An out-of-scope offender (rule 4): its id and managing agency, and for a principal
+        with NATIONAL_SEARCH (`$national`) its identification card; nothing else."""
         entries = [f"{_TYPE}: 'RestrictedNominal'", f"{_ID}: {var}.id"]
         for field in fields:
             if field.name == "id":
                 entries.append(f"{_key(field.key)}: {var}.id")
             elif field.name == "managingAgency":
                 entries.append(f"{_key(field.key)}: {self.agency(f'{var}.managingAgency', field)}")
+            elif field.name == "card":
+                card = self.card(var, field)
+                entries.append(f"{_key(field.key)}: CASE WHEN $national THEN {card} ELSE null END")
+            elif field.name == "accessRequest":
+                entries.append(f"{_key(field.key)}: {self.my_access_request(var, field)}")
+        return "{" + ", ".join(entries) + "}"
+
+    def my_access_request(self, var: str, selection: Selected) -> str:
+        """The principal's agency's latest access request for offender `var`, or null."""
+        q = self.statement.var("q")
+        return (
+            f"head(COLLECT {{ MATCH ({q}:AccessRequest {{requesterAgency: $agency}})-[:FOR]->"
+            f"({var}) WITH {q} ORDER BY {q}.requestedAt DESC LIMIT 1 "
+            f"RETURN {self.access_request(q, selection.only())} }})"
+        )
+
+    def access_request(self, var: str, fields: tuple[Selected, ...]) -> str:
+        """Map of access request `var` (rule 8); its offender as the principal sees it now."""
+        entries = [f"{_TYPE}: 'AccessRequest'"]
+        for field in fields:
+            if field.name in {"requesterAgency", "managingAgency"}:
+                value = self.agency(f"{var}.{field.name}", field)
+            elif field.name == "offender":
+                o, c = self.statement.var("o"), self.statement.var("c")
+                full = self.node(o, "Offender", field.fields("Offender"), c)
+                stub = self.restricted(o, field.fields("RestrictedNominal"))
+                value = (
+                    f"head(COLLECT {{ MATCH ({var})-[:FOR]->({o}:Offender) "
+                    f"WITH {o}, {access.ceiling(o, self.statement.var('s'))} AS {c} "
+                    f"RETURN CASE WHEN {c} > 0 THEN {full} ELSE {stub} END }})"
+                )
+            else:
+                value = f"{var}.{_key(field.name)}"
+            entries.append(f"{_key(field.key)}: {value}")
+        return "{" + ", ".join(entries) + "}"
+
+    def card(self, var: str, selection: Selected) -> str:
+        """The identification card of offender `var` (rule 4): names, aliases, date of birth,
+        gender, and only what is classified OFFICIAL of its photos, marks and vehicle links."""
+        entries = [f"{_TYPE}: 'IdentificationCard'"]
+        for field in selection.only():
+            if field.name == "photos":
+                value = self.photos(var, str(access.CARD_RANK), field)
+            elif field.name in CARD_LISTS:
+                value = self._card_list(var, field)
+            else:
+                value = _COMPUTED.get(field.name, "{v}.{k}").format(v=var, k=_key(field.name))
+            entries.append(f"{_key(field.key)}: {value}")
+        return "{" + ", ".join(entries) + "}"
+
+    def _card_list(self, var: str, field: Selected) -> str:
+        """The OFFICIAL mark or vehicle links of a card, newest first (at most MAX_PHOTOS)."""
+        rel, label, type_name = CARD_LISTS[field.name]
+        st = self.statement
+        r, n = st.var("r"), st.var("n")
+        entries = [f"{_TYPE}: '{type_name}'"]
+        for sub in field.only():
+            if sub.name in {"from", "to", "role"}:
+                value = f"{r}.{_key(sub.name)}"
+            elif sub.name == "photos":
+                value = self.photos(n, str(access.CARD_RANK), sub)
+            else:
+                value = f"{n}.{_key(sub.name)}"
+            entries.append(f"{_key(sub.key)}: {value}")
+        return (
+            f"COLLECT {{ MATCH ({var})-[{r}:{rel}]->({n}:{label}) WHERE {access.on_card(r)} "
+            f"WITH {r}, {n} ORDER BY {r}.from DESC, {n}.id ASC LIMIT {MAX_PHOTOS} "
+            f"RETURN {{{', '.join(entries)}}} }}"
+        )
+
+    def sealed(self, var: str, type_name: str, fields: tuple[Selected, ...]) -> str:
+        """A shared node known only from an identification card (a vehicle found by a national
+        search): its own properties, and no onward links (every list empty, `withheld`)."""
+        entries = [f"{_TYPE}: '{type_name}'"]
+        for field in fields:
+            if (type_name, field.name) in LINKS:
+                value = _sealed_connection(field)
+            elif (type_name, field.name) in PHOTO_LISTS:
+                value = "[]"
+            elif field.name == "photosWithheld":
+                value = "true"
+            else:
+                value = f"{var}.{_key(field.name)}"
+            entries.append(f"{_key(field.key)}: {value}")
         return "{" + ", ".join(entries) + "}"
 
     def person(self, var: str, ceiling: str, cap: str, selection: Selected) -> str:
@@ -187,6 +303,8 @@ class Projector:
             return self.links(var, type_name, cap, spec, field)
         if (type_name, field.name) in PHOTO_LISTS:
             return self.photos(var, cap, field)
+        if field.name == "photosWithheld":
+            return self.photos_withheld(var, cap)
         if field.name == "managingAgency":
             return self.agency(f"{var}.managingAgency", field)
         if type_name == "Photo" and field.name in PHOTO_PATHS:
@@ -206,6 +324,16 @@ class Projector:
             f"COLLECT {{ MATCH ({p}:Photo)-[{d}:DEPICTS]->({target}) "
             f"WHERE {access.link_visible(d, cap, 'null', 'false')} "
             f"WITH {p} ORDER BY {p}.takenOn DESC, {p}.id ASC LIMIT {MAX_PHOTOS} RETURN {photo} }}"
+        )
+
+    def photos_withheld(self, target: str, cap: str) -> str:
+        """Cypher: `target` has photos whose `DEPICTS` link the principal may not see within
+        `target`'s cap (rule 9)."""
+        d, p = self.statement.var("d"), self.statement.var("p")
+        visible = access.link_visible(d, cap, "null", "false")
+        return (
+            f"EXISTS {{ MATCH ({p}:Photo)-[{d}:DEPICTS]->({target}) "
+            f"WHERE NOT coalesce({visible}, false) }}"
         )
 
     # --- link lists -------------------------------------------------------------------------
@@ -257,7 +385,39 @@ class Projector:
                 parts.append(f"{_key(sub.key)}: {self._page_info(e, page, sub)}")
             elif sub.name == "totalCount":
                 parts.append(f"{_key(sub.key)}: COUNT {{ {match} }}")
+            elif sub.name == "withheld":
+                hidden = self._withheld(source, arrow, cap, from_offender, spec, field)
+                parts.append(f"{_key(sub.key)}: {hidden}")
         return f"[{e} IN [{rows}] | {{{', '.join(parts)}}}][0]"
+
+    def _withheld(
+        self,
+        source: str,
+        arrow: str,
+        cap: str,
+        from_offender: str,
+        spec: LinkSpec,
+        field: Selected,
+    ) -> str:
+        """Cypher: links of this list (same filters) exist that the principal may not see
+        (rule 9). Links to an out-of-scope offender count only where the list could show them
+        as a stub (an association of an in-scope offender): a withheld marker says that
+        something is hidden, never that an offender the principal may not know of exists."""
+        st = self.statement
+        r, t, ct = st.var("r"), st.var("t"), st.var("c")
+        ceiling_of_target = (
+            access.person_ceiling(t, st.var("s")) if spec.target_label == "Person" else "null"
+        )
+        visible = access.link_visible(r, cap, ct, from_offender)
+        conditions = [
+            f"NOT coalesce({visible}, false)",
+            f"({ct} IS NULL OR {ct} > 0 OR ({from_offender} AND type({r}) = 'ASSOCIATED_WITH'))",
+            *self._link_filters(r, t, field),
+        ]
+        return (
+            f"EXISTS {{ MATCH ({source}){_rename_link(arrow, r)}({t}:{spec.target_label}) "
+            f"WITH {r}, {t}, {ceiling_of_target} AS {ct} WHERE {' AND '.join(conditions)} }}"
+        )
 
     def _link_filters(self, r: str, t: str, field: Selected) -> list[str]:
         filters = []

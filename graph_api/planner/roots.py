@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from graph_api import access, cypher_files, phonetic, ukformats
+from graph_api import access, cypher_files, marks, phonetic, ukformats
 from graph_api.domain import Role
 from graph_api.errors import BadUserInput, Forbidden
 from graph_api.planner.markers import DISCLOSED_KEY, ID_KEY, TYPE_KEY
@@ -31,6 +31,9 @@ MAX_RADIUS_METRES = 50_000
 #: Who reads an audit trail (of offenders their agency manages); the SDL says so from here.
 AUDIT_READERS = frozenset({Role.SUPERVISOR})
 MAX_SEARCH_CANDIDATES = 1_000
+#: Full-text candidates of a mark description search, before type, part and side narrow them:
+#: common words ("snake") match thousands of marks nationally.
+MAX_MARK_CANDIDATES = 10_000
 _RISK_ORDER = {"VERY_HIGH": 0, "HIGH": 1, "MEDIUM": 2, "LOW": 3}
 
 
@@ -94,15 +97,18 @@ def _page(selection: Selected, first: int) -> Callable[[list[dict[str, Any]]], d
     """
 
     def shape(records: list[dict[str, Any]]) -> dict[str, Any]:
-        rows = records[:first]
+        found = [r for r in records if r["id"] is not None]  # the count row has no id
+        rows = found[:first]
         cursors = [encode_cursor(r["k"], r["id"]) for r in rows]
         page_info = {
-            "hasNextPage": len(records) > first,
+            "hasNextPage": len(found) > first,
             "endCursor": cursors[-1] if cursors else None,
         }
         answer: dict[str, Any] = {}
         for field in selection.only():
-            if field.name == "edges":
+            if field.name == "totalCount":
+                answer[field.key] = next(r["total"] for r in records if r["id"] is None)
+            elif field.name == "edges":
                 named = [sub.key for sub in field.only() if sub.name == "cursor"]
                 answer[field.key] = [
                     {**row["item"][field.key], **dict.fromkeys(named, cursor)}
@@ -113,6 +119,18 @@ def _page(selection: Selected, first: int) -> Callable[[list[dict[str, Any]]], d
         return answer
 
     return shape
+
+
+def _counted(selection: Selected, matching: str, page: str) -> str:
+    """The statement of a root connection: `matching` (what matches, before the cursor) then
+    `page` (keyset, order, limit, RETURN k, id, item); when `totalCount` is selected, one more
+    row (no id) counts every match, in the same statement (`UNION ALL`)."""
+    if not any(field.name == "totalCount" for field in selection.only()):
+        return f"{matching} {page}"
+    return (
+        f"{matching} {page}, null AS total UNION ALL "
+        f"{matching} RETURN null AS k, null AS id, null AS item, count(*) AS total"
+    )
 
 
 def _keyset(cursor: tuple[Any, str] | None, statement: Statement, key: str, node: str) -> str:
@@ -138,6 +156,14 @@ def _edge_map(
         ]
         per_alias.append(f"`{edges.key}`: {{{', '.join(entries)}}}")
     return "{" + ", ".join(per_alias) + "}"
+
+
+def nominal(projector: Projector, var: str, ceiling: str, selection: Selected) -> str:
+    """An offender found by a search root: in full when in scope (`ceiling` > 0), else a
+    RestrictedNominal (with its card for NATIONAL_SEARCH)."""
+    full = projector.node(var, "Offender", selection.fields("Offender"), ceiling)
+    stub = projector.restricted(var, selection.fields("RestrictedNominal"))
+    return f"CASE WHEN {ceiling} > 0 THEN {full} ELSE {stub} END"
 
 
 # --- offender(id), node(id) --------------------------------------------------------------------
@@ -182,7 +208,6 @@ def plan_node(selection: Selected, principal: Principal, node_id: str) -> Plan |
     """`node(id)`: the label comes from the id's prefix; None for ids that name nothing visible."""
     if node_id.startswith("off_"):
         statement, projector = _statement(principal)
-        statement.parameters["national"] = principal.has(Role.NATIONAL_SEARCH)
         full = projector.node("o", "Offender", selection.fields("Offender"), "c")
         stub = projector.restricted("o", selection.fields("RestrictedNominal"))
         cypher = (
@@ -231,12 +256,13 @@ def plan_offenders(
         {"node": lambda f: projector.node("o", "Offender", f.only(), "c")},
     )
     # Cheap property filters first; the ceiling (a subquery) only for the page kept.
-    cypher = (
-        cypher_files.query("offenders_in_scope") + f" WITH o WHERE {conditions}"
-        f" WITH o, {key} AS k WHERE {_keyset(decode_cursor(after), statement, 'k', 'o')}"
+    cypher = _counted(
+        selection,
+        cypher_files.query("offenders_in_scope") + f" WITH o WHERE {conditions}",
+        f"WITH o, {key} AS k WHERE {_keyset(decode_cursor(after), statement, 'k', 'o')}"
         f" ORDER BY k ASC, o.id ASC LIMIT {statement.param(size + 1)}"
         f" WITH o, k, {access.ceiling('o', 's0')} AS c"
-        f" RETURN k, o.id AS id, {item} AS item"
+        f" RETURN k, o.id AS id, {item} AS item",
     )
     return Plan(cypher, statement.parameters, _page(selection, size))
 
@@ -303,7 +329,6 @@ def plan_search_offenders(
 ) -> Plan:
     size = page_size(first)
     statement, projector = _statement(principal)
-    statement.parameters["national"] = principal.has(Role.NATIONAL_SEARCH)
     if dob_from and dob_to and dob_from > dob_to:
         raise BadUserInput("`dobFrom` must not be after `dobTo`")
     conditions = ["o:Offender"]
@@ -313,25 +338,25 @@ def plan_search_offenders(
         conditions.append(f"o.dob <= {statement.param(dob_to)}")
     if gender is not None:
         conditions.append(f"o.gender = {statement.param(getattr(gender, 'value', gender))}")
-
-    def nominal(field: Selected) -> str:
-        full = projector.node("o", "Offender", field.fields("Offender"), "c")
-        stub = projector.restricted("o", field.fields("RestrictedNominal"))
-        return f"CASE WHEN c > 0 THEN {full} ELSE {stub} END"
-
-    item = _edge_map(selection, "SearchHit", {"score": lambda _: "score", "nominal": nominal})
+    item = _edge_map(
+        selection,
+        "SearchHit",
+        {"score": lambda _: "score", "nominal": lambda f: nominal(projector, "o", "c", f)},
+    )
     cursor = decode_cursor(after)
     keyset = "true"
     if cursor is not None:
         score, node_id = statement.param(cursor[0]), statement.param(cursor[1])
         keyset = f"(score < {score} OR (score = {score} AND o.id > {node_id}))"
-    cypher = (
+    cypher = _counted(
+        selection,
         f"CALL db.index.fulltext.queryNodes('person_names', {statement.param(lucene_name_query(name))}, "
         f"{{limit: {MAX_SEARCH_CANDIDATES}}}) YIELD node AS o, score "
         f"WHERE {' AND '.join(conditions)} "
-        f"WITH o, score, {access.ceiling('o', 's0')} AS c WHERE (c > 0 OR $national) AND {keyset} "
+        f"WITH o, score, {access.ceiling('o', 's0')} AS c WHERE (c > 0 OR $national)",
+        f"WITH o, score, c WHERE {keyset} "
         f"ORDER BY score DESC, o.id ASC LIMIT {statement.param(size + 1)} "
-        f"RETURN score AS k, o.id AS id, {item} AS item"
+        f"RETURN score AS k, o.id AS id, {item} AS item",
     )
     return Plan(cypher, statement.parameters, _page(selection, size))
 
@@ -339,12 +364,50 @@ def plan_search_offenders(
 # --- searchMarks ---------------------------------------------------------------------------------
 
 
-def lucene_text_query(text: str) -> str:
-    """A full-text query over mark descriptions from the words (letters, digits) of `text`."""
-    words = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", text)][:8]
-    if not words:
-        raise BadUserInput("`text` must contain at least one word")
-    return " OR ".join(f"{w}~1" if len(w) >= 5 else w for w in words)
+def visible_bearer(link: str) -> str:
+    """Cypher: offender `o` (ceiling `c`) is linked through `link` (a mark, a vehicle) as the
+    principal may see it: in scope within its ceiling, or (NATIONAL_SEARCH) on its card."""
+    return (
+        f"((c > 0 AND $rank[{link}.classification] <= c) "
+        f"OR (c = 0 AND $national AND {access.on_card(link)}))"
+    )
+
+
+def mark_matches(statement: Statement, args: dict[str, Any]) -> str:
+    """Cypher yielding `m` (a mark matching `type`, `bodyPart`, `side`, `text`) and `score`.
+
+    Body parts go through the vocabulary (`graph_api.marks`). With `text`, the `mark_search`
+    full-text index narrows by words, type, part and side together (at most
+    MAX_MARK_CANDIDATES); without it the (type, bodyPart) range index does. Either way the
+    properties are then compared exactly.
+    """
+    kind = getattr(args.get("type"), "value", args.get("type"))
+    side = getattr(args.get("side"), "value", args.get("side"))
+    parts = None
+    if args.get("bodyPart"):
+        parts, named_side = marks.resolve_body_part(args["bodyPart"])
+        if side and named_side and side != named_side:
+            raise BadUserInput(f"`bodyPart` names the {named_side} side but `side` is {side}")
+        side = side or named_side
+    conditions = ["true"]
+    if kind is not None:
+        conditions.append(f"m.type = {statement.param(kind)}")
+    if parts is not None:
+        conditions.append(f"m.bodyPart IN {statement.param(sorted(parts))}")
+    if side is not None:
+        conditions.append(f"m.side = {statement.param(side)}")
+    text = args.get("text")
+    if text:
+        query = marks.lucene_mark_query(text, kind, parts, side)
+        source = (
+            f"CALL db.index.fulltext.queryNodes('mark_search', {statement.param(query)}, "
+            f"{{limit: {MAX_MARK_CANDIDATES}}}) YIELD node AS m, score"
+        )
+    elif len(conditions) > 1:
+        source = "MATCH (m:Mark) WITH m, 0.0 AS score"
+    else:
+        raise BadUserInput("give at least one of `type`, `bodyPart`, `side` or `text`")
+    return f"{source} WHERE {' AND '.join(conditions)}"
 
 
 def plan_search_marks(
@@ -356,27 +419,12 @@ def plan_search_marks(
 ) -> Plan:
     size = page_size(first)
     statement, projector = _statement(principal)
-    conditions = ["true"]
-    if args.get("type") is not None:
-        conditions.append(f"m.type = {statement.param(args['type'].value)}")
-    if args.get("bodyPart"):
-        conditions.append(f"m.bodyPart = {statement.param(args['bodyPart'].strip().lower())}")
-    if args.get("side") is not None:
-        conditions.append(f"m.side = {statement.param(args['side'].value)}")
-    if args.get("text"):
-        source = (
-            f"CALL db.index.fulltext.queryNodes('mark_descriptions', "
-            f"{statement.param(lucene_text_query(args['text']))}, {{limit: {MAX_SEARCH_CANDIDATES}}}) "
-            f"YIELD node AS m, score"
-        )
-    elif len(conditions) > 1:
-        source = "MATCH (m:Mark) WITH m, 1.0 AS score"
-    else:
-        raise BadUserInput("give at least one of `type`, `bodyPart`, `side` or `text`")
+    source = mark_matches(statement, args)
     parts: dict[str, Callable[[Selected], str]] = {
         "score": lambda _: "score",
-        "mark": lambda f: projector.node("m", "Mark", f.only(), "c"),
-        "bearer": lambda f: projector.node("o", "Offender", f.only(), "c"),
+        # The mark's cap is its bearer's ceiling, or OFFICIAL when it is seen on a card.
+        "mark": lambda f: projector.node("m", "Mark", f.only(), "mc"),
+        "bearer": lambda f: nominal(projector, "o", "c", f),
     }
     item = _edge_map(selection, "MarkHit", parts)
     cursor = decode_cursor(after)
@@ -384,19 +432,20 @@ def plan_search_marks(
     if cursor is not None:
         score, hit_id = statement.param(cursor[0]), statement.param(cursor[1])
         keyset = f"(score < {score} OR (score = {score} AND hit > {hit_id}))"
-    cypher = (
-        f"{source} WHERE {' AND '.join(conditions)} "
-        f"MATCH (m)<-[r:HAS_MARK]-(o:Offender) "
+    cypher = _counted(
+        selection,
+        f"{source} MATCH (m)<-[r:HAS_MARK]-(o:Offender) "
         f"WITH m, o, r, score, {access.ceiling('o', 's0')} AS c "
-        f"WHERE $rank[r.classification] <= c "
-        f"WITH m, o, c, score, m.id + '/' + o.id AS hit WHERE {keyset} "
+        f"WHERE {visible_bearer('r')}",
+        f"WITH m, o, c, CASE WHEN c > 0 THEN c ELSE {access.CARD_RANK} END AS mc, score, "
+        f"m.id + '/' + o.id AS hit WHERE {keyset} "
         f"ORDER BY score DESC, hit ASC LIMIT {statement.param(size + 1)} "
-        f"RETURN score AS k, hit AS id, {item} AS item"
+        f"RETURN score AS k, hit AS id, {item} AS item",
     )
     return Plan(cypher, statement.parameters, _page(selection, size))
 
 
-# --- vehicles(vrm), addresses(postcode) ----------------------------------------------------------
+# --- vehicles(vrm, make, model, colour), addresses(postcode) ----------------------------------------------------------
 
 
 def _anchored_page(
@@ -415,31 +464,95 @@ def _anchored_page(
     item = _edge_map(
         selection, f"{label}Edge", {"node": lambda f: projector.node("n", label, f.only(), "nk")}
     )
-    cypher = (
-        f"{match(statement)} "
-        f"WITH n, n.{key} AS k WHERE {_keyset(decode_cursor(after), statement, 'k', 'n')} "
-        f"WITH n, k, {anchor_cap('n', label)} AS nk WHERE nk > 0 "
+    cypher = _counted(
+        selection,
+        f"{match(statement)} WITH n, {anchor_cap('n', label)} AS nk WHERE nk > 0",
+        f"WITH n, nk, n.{key} AS k WHERE {_keyset(decode_cursor(after), statement, 'k', 'n')} "
         f"ORDER BY k ASC, n.id ASC LIMIT {statement.param(size + 1)} "
-        f"RETURN k, n.id AS id, {item} AS item"
+        f"RETURN k, n.id AS id, {item} AS item",
     )
     return Plan(cypher, statement.parameters, _page(selection, size))
 
 
-def plan_vehicles(
-    selection: Selected, principal: Principal, vrm: str, first: int | None, after: str | None
-) -> Plan:
-    try:
-        regex = ukformats.vrm_pattern_regex(vrm)
-        prefix = ukformats.vrm_pattern_prefix(vrm)
-    except ValueError as error:
-        raise BadUserInput(f"`vrm`: {error}") from None
+MAX_VEHICLE_NOMINALS = 100
 
-    def match(statement: Statement) -> str:
+
+def vehicle_matches(
+    statement: Statement,
+    var: str,
+    vrm: str | None,
+    make: str | None = None,
+    model: str | None = None,
+    colour: str | None = None,
+) -> str:
+    """Cypher: vehicle `var` matches a plate pattern and/or make, model, colour (case ignored)."""
+    conditions = []
+    if vrm is not None:
+        try:
+            regex = ukformats.vrm_pattern_regex(vrm)
+            prefix = ukformats.vrm_pattern_prefix(vrm)
+        except ValueError as error:
+            raise BadUserInput(f"`vrm`: {error}") from None
         # A literal prefix lets the plate index narrow the scan before the pattern is applied.
-        narrowing = f"n.vrm STARTS WITH {statement.param(prefix)} AND " if prefix else ""
-        return f"MATCH (n:Vehicle) WHERE {narrowing}n.vrm =~ {statement.param(regex)}"
+        if prefix:
+            conditions.append(f"{var}.vrm STARTS WITH {statement.param(prefix)}")
+        conditions.append(f"{var}.vrm =~ {statement.param(regex)}")
+    for name, value in (("make", make), ("model", model), ("colour", colour)):
+        if value is not None:
+            words = " ".join(value.split()).lower()
+            if not words or len(words) > 40:
+                raise BadUserInput(f"`{name}` must be 1 to 40 characters")
+            conditions.append(f"toLower({var}.{name}) = {statement.param(words)}")
+    if not conditions:
+        raise BadUserInput("give at least one of `vrm`, `make`, `model` or `colour`")
+    return " AND ".join(conditions)
 
-    return _anchored_page(selection, principal, "Vehicle", match, "vrm", first, after)
+
+def plan_vehicles(
+    selection: Selected,
+    principal: Principal,
+    vrm: str | None,
+    first: int | None,
+    after: str | None,
+    make: str | None = None,
+    model: str | None = None,
+    colour: str | None = None,
+) -> Plan:
+    """Vehicles by plate pattern and/or make, model, colour (case ignored): those anchored to an
+    in-scope offender in full and, for NATIONAL_SEARCH, those on an out-of-scope offender's
+    card, sealed (no onward links). Each edge lists the nominals the principal may see use it."""
+    size = page_size(first)
+    statement, projector = _statement(principal)
+    conditions = vehicle_matches(statement, "n", vrm, make, model, colour)
+    item = _edge_map(
+        selection,
+        "VehicleEdge",
+        {
+            "node": lambda f: (
+                f"CASE WHEN nk > 0 THEN {projector.node('n', 'Vehicle', f.only(), 'nk')} "
+                f"ELSE {projector.sealed('n', 'Vehicle', f.only())} END"
+            ),
+            "nominals": lambda f: (
+                f"COLLECT {{ MATCH (n)<-[u:USES]-(o:Offender) "
+                f"WITH o, u, {access.ceiling('o', 's1')} AS c WHERE {visible_bearer('u')} "
+                f"WITH DISTINCT o, c ORDER BY o.id LIMIT {MAX_VEHICLE_NOMINALS} "
+                f"RETURN {nominal(projector, 'o', 'c', f)} }}"
+            ),
+        },
+    )
+    card_only = (
+        f"($national AND EXISTS {{ MATCH (n)<-[u:USES]-(o:Offender) "
+        f"WHERE {access.on_card('u')} AND NOT {access.in_scope('o', 's2')} }})"
+    )
+    cypher = _counted(
+        selection,
+        f"MATCH (n:Vehicle) WHERE {conditions} "
+        f"WITH n, {anchor_cap('n', 'Vehicle')} AS nk WHERE nk > 0 OR {card_only}",
+        f"WITH n, nk, n.vrm AS k WHERE {_keyset(decode_cursor(after), statement, 'k', 'n')} "
+        f"ORDER BY k ASC, n.id ASC LIMIT {statement.param(size + 1)} "
+        f"RETURN k, n.id AS id, {item} AS item",
+    )
+    return Plan(cypher, statement.parameters, _page(selection, size))
 
 
 def plan_addresses(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from graph_api.domain import (
+    AccessRequestState,
     AddressKind,
     AgencyKind,
     AssociationType,
@@ -24,14 +25,15 @@ from graph_api.domain import (
 )
 
 _VOCABULARIES = (
-    AddressKind, AgencyKind, AssociationType, Classification, Gender, HandlingCode,
-    InformationGrade, LinkType, MarkType,
+    AccessRequestState, AddressKind, AgencyKind, AssociationType, Classification, Gender,
+    HandlingCode, InformationGrade, LinkType, MarkType,
     NominalType, RiskLevel, RiskTool, Role, ShareMode, Side, VehicleRole,
 )  # fmt: skip
 for _vocabulary in _VOCABULARIES:
     strawberry.enum(_vocabulary)
 
 __all__ = [
+    "AccessRequestState",
     "AddressKind",
     "AgencyKind",
     "AssociationType",

@@ -24,7 +24,7 @@ from graph_api.audit import Disclosure, audit_record
 from graph_api.db import CommitOutcomeUnknown
 from graph_api.domain import Role
 from graph_api.errors import BadUserInput, Conflict, Forbidden, NotFound, OutcomeUnknown
-from graph_api.planner import roots
+from graph_api.planner import access_requests, roots
 from graph_api.planner.selection import by_response_key, root_selection
 from graph_api.schema.context import RequestContext
 from graph_api.schema.enums import (
@@ -44,7 +44,7 @@ from graph_api.schema.enums import (
     VehicleRole,
 )
 from graph_api.schema.reference import Agency
-from graph_api.schema.types import Nominal, Offender
+from graph_api.schema.types import AccessRequest, Nominal, Offender
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -258,7 +258,7 @@ def _idempotency(info: Context, principal: Principal) -> writes.Idempotency | No
 async def _commit(
     info: Context,
     build: Callable[[Principal, dt.date], writes.Write],
-    read_back: Callable[[Principal, str], Plan] | None = None,
+    read_back: Callable[[Principal, writes.Write], Plan] | None = None,
 ) -> Any:
     """Validate (`build`), write, read the changed object back, and note it for the audit."""
     context = info.context
@@ -268,12 +268,14 @@ async def _commit(
 
     def plan(_: dict[str, Any]) -> Plan:
         if read_back is not None:
-            return read_back(principal, write.offender_id)
+            return read_back(principal, write)
         return roots.plan_offender(selection, principal, write.offender_id)
 
-    def audit(value: Any) -> dict[str, Any]:
+    def audit(value: Any, record: dict[str, Any]) -> dict[str, Any]:
         change = Disclosure()
-        change.changed(info.field_name, write.offender_id, write.change, value)
+        offender_id = record.get("offenderId") or write.offender_id
+        restricted = record.get("inScope") is False  # an access request's requester
+        change.changed(info.field_name, offender_id, write.change, value, restricted=restricted)
         operation = info._raw_info.operation.name
         return audit_record(
             principal, context.request_id, operation.value if operation else None,
@@ -357,6 +359,83 @@ async def _command(info: Context, command: Callable[..., writes.Write], input: o
     return await _commit(info, lambda principal, today: command(principal, today, **values))
 
 
+_ACCESS = "Reads offender data: needs a purpose."
+
+
+@strawberry.type
+class AccessRequestMutations:
+    """Rule 8: ask the managing agency of a restricted nominal for a share, and decide."""
+
+    @strawberry.mutation(
+        description="Ask the agency that manages an offender outside your scope for a share "
+        "(`mode`, up to `ceiling`, at most your clearance), with a justification; the token's "
+        "purpose is recorded. Any role. CONFLICT when it is in scope already or your agency "
+        "has a PENDING request for it; NOT_FOUND for an unknown offender. " + _ACCESS
+    )
+    async def request_access(
+        self,
+        info: Context,
+        offender_id: strawberry.ID,
+        justification: str,
+        mode: ShareMode = ShareMode.READ,
+        ceiling: Classification = Classification.OFFICIAL,
+    ) -> AccessRequest:
+        return await _commit(  # type: ignore[no-any-return]
+            info,
+            lambda principal, today: writes.request_access(
+                principal,
+                today,
+                offender_id=offender_id,
+                justification=justification,
+                mode=mode,
+                ceiling=ceiling,
+            ),
+            read_back=access_requests.read_back(root_selection(info._raw_info)),
+        )
+
+    @strawberry.mutation(
+        description="Approve a PENDING request (a share from today until `until`, at `ceiling`, "
+        "at most your clearance, in the mode asked for) or refuse it with a `reason`. Needs "
+        "OFFENDER_MANAGER or SUPERVISOR of the agency that manages the offender (FORBIDDEN for "
+        "the requesting side, NOT_FOUND for anyone else); CONFLICT once decided. " + _ACCESS
+    )
+    async def decide_access_request(
+        self,
+        info: Context,
+        id: strawberry.ID,
+        approve: bool,
+        ceiling: Classification | None = None,
+        until: dt.date | None = None,
+        reason: str | None = None,
+    ) -> AccessRequest:
+        return await _commit(  # type: ignore[no-any-return]
+            info,
+            lambda principal, today: writes.decide_access_request(
+                principal,
+                today,
+                request_id=id,
+                approve=approve,
+                ceiling=ceiling,
+                until=until,
+                reason=reason,
+            ),
+            read_back=access_requests.read_back(root_selection(info._raw_info)),
+        )
+
+    @strawberry.mutation(
+        description="Withdraw a PENDING request of your agency: the user who asked, or a "
+        "SUPERVISOR of the agency. " + _ACCESS
+    )
+    async def withdraw_access_request(self, info: Context, id: strawberry.ID) -> AccessRequest:
+        return await _commit(  # type: ignore[no-any-return]
+            info,
+            lambda principal, today: writes.withdraw_access_request(
+                principal, today, request_id=id
+            ),
+            read_back=access_requests.read_back(root_selection(info._raw_info)),
+        )
+
+
 _OUTCOMES = (
     "Changes to the register. Each field is one transaction, all or nothing, with its audit "
     "record. What an error code says was written: BAD_USER_INPUT, FORBIDDEN, NOT_FOUND, "
@@ -369,7 +448,7 @@ _OUTCOMES = (
 
 
 @strawberry.type(description=_OUTCOMES)
-class Mutation:
+class Mutation(AccessRequestMutations):
     @strawberry.mutation(
         description="Add an agency to the register. Requires ADMIN, of the register's owning "
         "agency."
@@ -532,13 +611,13 @@ class Mutation:
         )
 
 
-def _as_nominal(selection: Any) -> Callable[[Principal, str], Plan]:
+def _as_nominal(selection: Any) -> Callable[[Principal, writes.Write], Plan]:
     """The read-back of `transferManagement`: `node(id)` as a NATIONAL_SEARCH principal sees
     it, so a writer who lost scope still learns which agency now manages the offender."""
 
-    def plan(principal: Principal, offender_id: str) -> Plan:
+    def plan(principal: Principal, write: writes.Write) -> Plan:
         with_stub = dataclasses.replace(principal, roles=principal.roles | {Role.NATIONAL_SEARCH})
-        found = roots.plan_node(selection, with_stub, offender_id)
+        found = roots.plan_node(selection, with_stub, write.offender_id)
         assert found is not None  # an offender id always has a plan
         return found
 

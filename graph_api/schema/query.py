@@ -8,19 +8,23 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from graph_api import cypher_files
+from graph_api import cypher_files, marks
 from graph_api.photo_urls import sign_photo_paths
-from graph_api.planner import analysis, roots
+from graph_api.planner import access_requests, analysis, gallery, identify, roots
 from graph_api.planner.projection import DEFAULT_PAGE, PHOTO_PATH_MARK
 from graph_api.planner.selection import by_response_key, root_selection
 from graph_api.schema.context import RequestContext
-from graph_api.schema.enums import Gender, LinkType, MarkType, Side
+from graph_api.schema.enums import AccessRequestState, Gender, LinkType, MarkType, Side
 from graph_api.schema.reference import Agency, Me
 from graph_api.schema.types import (
+    AccessRequest,
     AddressConnection,
     AuditRecordConnection,
+    IdentifyCandidate,
     LinkedPerson,
+    MarkClue,
     MarkHitConnection,
+    MarkVocabulary,
     NearbyOffender,
     Network,
     Node,
@@ -29,7 +33,10 @@ from graph_api.schema.types import (
     OffenderFilter,
     OffenderOrder,
     Path,
+    PhotoHit,
+    PlaceClue,
     SearchHitConnection,
+    VehicleClue,
     VehicleConnection,
 )
 
@@ -125,8 +132,12 @@ class Query:
         return await _answer(info, plan)  # type: ignore[no-any-return]
 
     @strawberry.field(
-        description="Marks by type, body part, side and free text, with an in-scope bearer. "
-        + _READS
+        description="Marks by type, body part, side and free text, best match first. `bodyPart` "
+        "takes the words of `markVocabulary` (a part finds its narrower parts: 'arm' finds "
+        "'forearm'; plurals, synonyms and a side word are understood: 'left lower arms'); `text` "
+        "matches descriptions by stem, synonym and one typo ('serpent' and 'snak' find 'snake'). "
+        "Bearers in scope in full; with NATIONAL_SEARCH also out-of-scope bearers of OFFICIAL "
+        "marks, as RestrictedNominal with their card. " + _READS
     )
     async def search_marks(
         self,
@@ -146,15 +157,122 @@ class Query:
         return await _answer(info, plan)  # type: ignore[no-any-return]
 
     @strawberry.field(
-        description="Vehicles by registration: `?` is one unknown character, `*` any run; spaces "
-        "and case are ignored. Only vehicles linked to an offender in scope. " + _READS
+        description="Vehicles by registration pattern (`?` is one unknown character, `*` any "
+        "run; spaces and case are ignored) and/or make, model and colour (case ignored); at "
+        "least one. Vehicles linked to an offender in scope; with NATIONAL_SEARCH also those on "
+        "an out-of-scope offender's card (OFFICIAL links), without onward links. " + _READS
     )
     async def vehicles(
-        self, info: Context, vrm: str, first: First = DEFAULT_PAGE, after: After = None
+        self,
+        info: Context,
+        vrm: str | None = None,
+        make: str | None = None,
+        model: str | None = None,
+        colour: str | None = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
     ) -> VehicleConnection:
         principal = info.context.principal_with_purpose()
-        plan = roots.plan_vehicles(root_selection(info._raw_info), principal, vrm, first, after)
+        plan = roots.plan_vehicles(
+            root_selection(info._raw_info), principal, vrm, first, after, make, model, colour
+        )
         return await _answer(info, plan)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="A witness enquiry: candidates ranked by how many clues they match, each "
+        "with the reasons. Clues: `name` fragments, `marks`, a `vehicle`, a `place`; `gender` and "
+        "an age range (`ageFrom`-`ageTo` on `on`, default today) narrow them. In-scope offenders "
+        "in full; with NATIONAL_SEARCH also out-of-scope ones matched on what their card shows "
+        "(names, OFFICIAL marks and vehicles; never a place), as RestrictedNominal. " + _READS
+    )
+    async def identify(
+        self,
+        info: Context,
+        gender: Gender | None = None,
+        age_from: int | None = None,
+        age_to: int | None = None,
+        on: dt.date | None = None,
+        name: str | None = None,
+        marks: list[MarkClue] | None = None,
+        vehicle: VehicleClue | None = None,
+        place: PlaceClue | None = None,
+        first: First = DEFAULT_PAGE,
+    ) -> list[IdentifyCandidate]:
+        principal = info.context.principal_with_purpose()
+        selection = root_selection(info._raw_info)
+        args = selection.args
+        enquiry = identify.Enquiry(
+            gender=gender.value if gender else None,
+            age_from=age_from,
+            age_to=age_to,
+            on=on,
+            name=name,
+            marks=tuple(args.get("marks") or ()),
+            vehicle=args.get("vehicle"),
+            place=args.get("place"),
+        )
+        plan = identify.plan_identify(selection, principal, enquiry, first)
+        return await _answer(info, plan)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="A gallery: photographs of the marks matching `type`, `bodyPart`, `side` and "
+        "`text` (as in `searchMarks`), and of their bearers' faces unless `faces` is false, best "
+        "match first. Only photographs the principal may see: within an in-scope bearer's "
+        "ceiling; with NATIONAL_SEARCH, an out-of-scope bearer's OFFICIAL ones. " + _READS
+    )
+    async def search_photos(
+        self,
+        info: Context,
+        type: MarkType | None = None,
+        body_part: str | None = None,
+        side: Side | None = None,
+        text: str | None = None,
+        faces: bool = True,
+        first: First = DEFAULT_PAGE,
+    ) -> list[PhotoHit]:
+        principal = info.context.principal_with_purpose()
+        filters = {"type": type, "bodyPart": body_part, "side": side, "text": text}
+        plan = gallery.plan_search_photos(
+            root_selection(info._raw_info), principal, filters, faces, first
+        )
+        return await _answer(info, plan)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="Access requests your agency made, and those made to it for offenders it "
+        "manages, newest first; only those in `state` when given (rule 8). " + _READS
+    )
+    async def access_requests(
+        self, info: Context, state: AccessRequestState | None = None, first: First = DEFAULT_PAGE
+    ) -> list[AccessRequest]:
+        principal = info.context.principal_with_purpose()
+        plan = access_requests.plan_access_requests(
+            root_selection(info._raw_info), principal, state.value if state else None, first
+        )
+        return await _answer(info, plan)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="The words mark searches understand: mark types, sides, body parts with "
+        "their narrower parts and synonyms, and description synonyms. Any authenticated "
+        "principal."
+    )
+    def mark_vocabulary(self, info: Context) -> MarkVocabulary:
+        info.context.principal()
+        vocabulary = {
+            "types": [kind.value for kind in MarkType],
+            "sides": [side.value for side in Side],
+            "bodyParts": [
+                {
+                    "name": part.name,
+                    "sided": part.sided,
+                    "parts": list(part.parts),
+                    "synonyms": list(part.synonyms),
+                }
+                for part in marks.BODY_PARTS
+            ],
+            "synonyms": [list(group) for group in marks.SYNONYMS],
+        }
+        # A planned-style map (schema/planned.py), keyed as the client asked.
+        return by_response_key(vocabulary, root_selection(info._raw_info))  # type: ignore[no-any-return]
 
     @strawberry.field(
         description="Addresses at a postcode linked to an offender in scope. " + _READS

@@ -14,6 +14,9 @@ class Agency:
     name: str
     kind: AgencyKind
     region: str | None
+    public_protection_contact: str | None = strawberry.field(
+        description="Whom to call about its offenders: the public-protection unit's desk."
+    )
 
 
 @strawberry.type(description="The authenticated principal making this request.")

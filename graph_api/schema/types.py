@@ -16,6 +16,7 @@ import strawberry
 
 from graph_api.planner.projection import DEFAULT_PAGE, MAX_PAGE
 from graph_api.schema.enums import (
+    AccessRequestState,
     AddressKind,
     AssociationType,
     Classification,
@@ -27,6 +28,7 @@ from graph_api.schema.enums import (
     NominalType,
     RiskLevel,
     RiskTool,
+    ShareMode,
     Side,
     VehicleRole,
 )
@@ -91,13 +93,93 @@ class Photo(Node):
     )
 
 
+@strawberry.type
+class MarkFacts:
+    """What a mark is, declared once for the register's `Mark` and a card's `CardMark`."""
+
+    id: strawberry.ID
+    type: MarkType
+    body_part: str
+    side: Side | None
+    orientation: str | None
+    description: str
+
+
+@strawberry.type(description="An OFFICIAL mark on an identification card.")
+class CardMark(MarkFacts):
+    from_: dt.date = strawberry.field(name="from")
+    to: dt.date | None
+    photos: list[Photo] = strawberry.field(description="Its OFFICIAL photographs, newest first.")
+
+
+@strawberry.type(description="An OFFICIAL vehicle link on an identification card.")
+class CardVehicle:
+    id: strawberry.ID
+    vrm: str
+    make: str
+    model: str
+    colour: str
+    role: VehicleRole
+    from_: dt.date = strawberry.field(name="from")
+    to: dt.date | None
+
+
 @strawberry.type(
-    description="An offender outside the principal's scope, reached through a visible link: "
-    "only its id and managing agency, so an analyst knows whom to ask."
+    description="What a NATIONAL_SEARCH principal may see of an offender outside its scope, to "
+    "identify a person (rule 4): names, date of birth, gender, and the photographs, marks and "
+    "vehicle links classified OFFICIAL. Never addresses, associates, intelligence, risk, "
+    "anything above OFFICIAL or onward links."
+)
+class IdentificationCard:
+    forename: str
+    surname: str
+    aliases: list[str]
+    dob: dt.date | None
+    gender: Gender
+    photos: list[Photo] = strawberry.field(description="OFFICIAL face photographs, newest first.")
+    marks: list[CardMark] = strawberry.field(description="OFFICIAL marks, newest first.")
+    vehicles: list[CardVehicle] = strawberry.field(
+        description="OFFICIAL vehicle links, newest first."
+    )
+
+
+@strawberry.type(
+    description="A request for a share of an offender, from an agency that met it as a "
+    "RestrictedNominal to the agency that manages it (rule 8). Both sides see it."
+)
+class AccessRequest(Node):
+    id: strawberry.ID
+    offender: Nominal = strawberry.field(description="The offender, as the principal sees it now.")
+    requester_agency: Agency
+    requester_user_id: str
+    managing_agency: Agency = strawberry.field(description="The agency asked (at the time).")
+    purpose: str | None
+    justification: str
+    mode: ShareMode
+    ceiling: Classification = strawberry.field(description="The highest classification asked for.")
+    state: AccessRequestState
+    requested_at: dt.datetime
+    decided_at: dt.datetime | None
+    decided_by: str | None = strawberry.field(description="User who decided or withdrew it.")
+    reason: str | None = strawberry.field(description="Why it was refused (or a note on approval).")
+    granted_ceiling: Classification | None
+    granted_until: dt.date | None
+
+
+@strawberry.type(
+    description="An offender outside the principal's scope: its id and managing agency (with "
+    "the agency's public-protection contact), so an analyst knows whom to ask; and, for "
+    "NATIONAL_SEARCH only, its identification card."
 )
 class RestrictedNominal(Node):
     id: strawberry.ID
     managing_agency: Agency
+    card: IdentificationCard | None = strawberry.field(
+        description="The identification card. Requires NATIONAL_SEARCH; null otherwise."
+    )
+    access_request: AccessRequest | None = strawberry.field(
+        description="Your agency's latest request for a share of it, if any (`requestAccess`)."
+    )
 
 
 # --- people ---------------------------------------------------------------------------------
@@ -158,6 +240,9 @@ class Offender(Person):
     managing_agency: Agency
     photos: list[Photo] = strawberry.field(
         description="Photographs of the offender, newest first; bytes at GET /photos/{id}."
+    )
+    photos_withheld: bool = strawberry.field(
+        description="True when photographs of the offender exist that the principal may not see."
     )
 
     @strawberry.field(description="Scars, tattoos and other distinguishing marks.")
@@ -269,15 +354,13 @@ class Vehicle(Node):
 
 
 @strawberry.type(description="A distinguishing mark: scar, tattoo, piercing ...")
-class Mark(Node):
+class Mark(MarkFacts, Node):
     id: strawberry.ID
-    type: MarkType
-    body_part: str
-    side: Side | None
-    orientation: str | None
-    description: str
     photos: list[Photo] = strawberry.field(
         description="Photographs of the mark, newest first; bytes at GET /photos/{id}."
+    )
+    photos_withheld: bool = strawberry.field(
+        description="True when photographs of the mark exist that the principal may not see."
     )
 
 
@@ -362,6 +445,10 @@ class Connection(Generic[Link]):
     edges: list[Link]
     page_info: PageInfo
     total_count: int
+    withheld: bool = strawberry.field(
+        description="True when links of this kind (and filters) exist that the principal may "
+        "not see: above its clearance or its share's ceiling. Never how many or what."
+    )
 
 
 AddressLinkConnection = Connection[AddressLink]
@@ -387,6 +474,9 @@ class OffenderEdge:
 class OffenderConnection:
     edges: list[OffenderEdge]
     page_info: PageInfo
+    total_count: int = strawberry.field(
+        description="How many match in all (a name search counts at most its 1,000 candidates)."
+    )
 
 
 @strawberry.type(description="A name-search match with its relevance score.")
@@ -400,32 +490,130 @@ class SearchHit:
 class SearchHitConnection:
     edges: list[SearchHit]
     page_info: PageInfo
+    total_count: int = strawberry.field(
+        description="How many match in all (a name search counts at most its 1,000 candidates)."
+    )
 
 
-@strawberry.type(description="A mark-search match: the mark and an in-scope offender bearing it.")
+@strawberry.type(
+    description="A mark-search match: the mark and the offender bearing it, in full when in "
+    "scope, else (NATIONAL_SEARCH, OFFICIAL marks only) a RestrictedNominal with its card."
+)
 class MarkHit:
     cursor: str
     score: float
     mark: Mark
-    bearer: Offender
+    bearer: Nominal
 
 
 @strawberry.type
 class MarkHitConnection:
     edges: list[MarkHit]
     page_info: PageInfo
+    total_count: int = strawberry.field(
+        description="How many match in all (a name search counts at most its 1,000 candidates)."
+    )
 
 
 @strawberry.type
 class VehicleEdge:
     cursor: str
-    node: Vehicle
+    node: Vehicle = strawberry.field(
+        description="The vehicle. Found only through an identification card, it has no "
+        "onward links (its lists are empty and `withheld`)."
+    )
+    nominals: list[Nominal] = strawberry.field(
+        description="Offenders who use it as the principal may see them: in scope in full, "
+        "and for NATIONAL_SEARCH out-of-scope users with an OFFICIAL link, as RestrictedNominal."
+    )
+
+
+@strawberry.enum(description="What a photograph of the gallery shows.")
+class PhotoSubject(Enum):
+    FACE = "FACE"
+    MARK = "MARK"
+
+
+@strawberry.type(
+    description="A photograph of a matching mark, or of its bearer's face, with the bearer: in "
+    "full when in scope, else (NATIONAL_SEARCH, OFFICIAL only) a RestrictedNominal."
+)
+class PhotoHit:
+    score: float
+    subject: PhotoSubject
+    photo: Photo
+    mark: Mark | None = strawberry.field(description="The mark shown; null for a face.")
+    nominal: Nominal
+
+
+@strawberry.type(description="A candidate of a witness enquiry, with why it matched.")
+class IdentifyCandidate:
+    score: float = strawberry.field(description="The sum of what the clues matched; higher first.")
+    reasons: list[str] = strawberry.field(
+        description="What matched, in words: \"tattoo, left forearm: 'serpent' ~ 'snake'\"."
+    )
+    nominal: Nominal
+
+
+@strawberry.input(description="A mark the witness saw; every given part must hold.")
+class MarkClue:
+    type: MarkType | None = None
+    body_part: str | None = strawberry.field(
+        default=None, description="Words of `markVocabulary`: 'arm' also finds 'forearm'."
+    )
+    side: Side | None = None
+    words: str | None = strawberry.field(
+        default=None, description="What it shows: matched by stem, synonym and one typo."
+    )
+
+
+@strawberry.input(description="A vehicle the witness saw; every given part must hold.")
+class VehicleClue:
+    vrm: str | None = strawberry.field(
+        default=None, description="Plate pattern: `?` one unknown character, `*` any run."
+    )
+    make: str | None = None
+    model: str | None = None
+    colour: str | None = None
+
+
+@strawberry.input(
+    description="A place: a postcode, or a point and radius (at most 50 km, default 1 km), "
+    "against current and past addresses (those valid on `on`, when given)."
+)
+class PlaceClue:
+    postcode: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    radius_metres: float | None = None
+    on: dt.date | None = None
+
+
+@strawberry.type(description="A body part of the mark vocabulary and the parts it covers.")
+class BodyPartTerm:
+    name: str
+    sided: bool = strawberry.field(description="Whether a mark there is LEFT or RIGHT.")
+    parts: list[str] = strawberry.field(description="Narrower parts a search for it also finds.")
+    synonyms: list[str]
+
+
+@strawberry.type(description="The words mark searches understand, for client pickers.")
+class MarkVocabulary:
+    types: list[MarkType]
+    sides: list[Side]
+    body_parts: list[BodyPartTerm]
+    synonyms: list[list[str]] = strawberry.field(
+        description="Groups of description words that find one another (e.g. snake, serpent)."
+    )
 
 
 @strawberry.type
 class VehicleConnection:
     edges: list[VehicleEdge]
     page_info: PageInfo
+    total_count: int = strawberry.field(
+        description="How many match in all (a name search counts at most its 1,000 candidates)."
+    )
 
 
 @strawberry.type
@@ -438,6 +626,9 @@ class AddressEdge:
 class AddressConnection:
     edges: list[AddressEdge]
     page_info: PageInfo
+    total_count: int = strawberry.field(
+        description="How many match in all (a name search counts at most its 1,000 candidates)."
+    )
 
 
 @strawberry.type(description="An in-scope offender whose current address is near a point.")

@@ -8,6 +8,11 @@ object back and keeps the idempotency key, all in one transaction. `_rules` says
 
 from __future__ import annotations
 
+from graph_api.writes._access_requests import (
+    decide_access_request,
+    request_access,
+    withdraw_access_request,
+)
 from graph_api.writes._commands import (
     add_alias,
     add_intelligence,
@@ -55,6 +60,7 @@ __all__ = [
     "add_photo",
     "add_risk_assessment",
     "create_offender",
+    "decide_access_request",
     "decode_answer",
     "encode_answer",
     "end_address",
@@ -64,10 +70,12 @@ __all__ = [
     "new_id",
     "record_address",
     "record_vehicle_use",
+    "request_access",
     "require_role",
     "revoke_share",
     "role_names",
     "share_offender",
     "transfer_management",
     "update_offender",
+    "withdraw_access_request",
 ]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from neo4j.spatial import WGS84Point
 
-from graph_api import access, phonetic
+from graph_api import access, marks, phonetic
 from graph_api.domain import (
     AddressKind,
     AssociationType,
@@ -433,11 +433,14 @@ def add_mark(
 ) -> Write:
     rules.require_role(principal, rules.FACT_WRITERS, "addMark")
     rules.past_date("from", from_, today)
+    # Stored as the vocabulary names it, so searches find it: "left forearms" is the forearm,
+    # LEFT side (a side given explicitly wins).
+    part, named_side = marks.normalise_body_part(rules.body_part(body_part))
     mark = {
         "id": new_id("mrk"),
         "type": type.value,
-        "bodyPart": rules.body_part(body_part),
-        "side": side.value if side else None,
+        "bodyPart": part,
+        "side": side.value if side else named_side,
         "orientation": rules.text("orientation", orientation, 40, required=False),
         "description": rules.text("description", description, 1_000),
     }

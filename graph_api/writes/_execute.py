@@ -130,7 +130,7 @@ async def execute(
     write: Write,
     read_back: Callable[[dict[str, Any]], Plan] | None = None,
     idempotency: Idempotency | None = None,
-    audit: Callable[[Any], dict[str, Any]] | None = None,
+    audit: Callable[[Any, dict[str, Any]], dict[str, Any]] | None = None,
     outcome_check_seconds: float = 12.0,
 ) -> Outcome:
     """Run `write` in one transaction and return the changed object.
@@ -139,7 +139,8 @@ async def execute(
     client selected it; it runs in the same transaction (so it sees the change). Without it
     the statement's record is the answer. With `idempotency`, a key already answered returns
     that answer (CONFLICT if it was for another document), and a new one stores this answer.
-    With `audit`, the audit record of the change (built from the answer) is written in the
+    With `audit`, the audit record of the change (built from the answer and the statement's
+    record) is written in the
     same transaction: no change stands without its record (DESIGN.md §6).
 
     When the answer to the COMMIT is lost, that record tells whether the change committed
@@ -191,7 +192,7 @@ async def execute(
                 },
             )
         if audit is not None:
-            written[:] = [audit(value)]
+            written[:] = [audit(value, record)]
             await tx.run(cypher_files.query("audit_records"), {"records": written})
         return Outcome(value, replayed=False, record=record)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from policy_oracle import PolicyOracle, RawGraph
 
-from api.test_scope import KINDS, TODAY, Case, choose_cases, choose_pool
+from api.test_scope import CARD, KINDS, TODAY, Asker, Case, check_cards, choose_cases, choose_pool
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 NODE_IDS = (
     "... on Offender { id } ... on Associate { id } ... on Address { id } "
-    "... on Vehicle { id } ... on Mark { id } ... on RestrictedNominal { id }"
+    "... on Vehicle { id } ... on Mark { id } "
+    f"... on RestrictedNominal {{ __typename id managingAgency {{ code }} {CARD} }}"
 )
 
 
@@ -59,6 +60,9 @@ async def test_network_is_the_visible_neighbourhood(
                 continue
             nodes, link_keys = expected
             assert {n["id"] for n in got["nodes"]} == nodes, (root, depth)
+            cards = Asker(oracle, [], token, graphql, [])  # the same card everywhere (rule 4)
+            check_cards(cards, f"network({root}, {depth})", got["nodes"])
+            cards.verdict()
             links = [link for link in raw_graph.links if link.key in link_keys]
             want = {(lk.start, lk.end, lk.type, lk.props["from"].isoformat()) for lk in links}
             have = {(e["source"], e["target"], e["type"], e["from"]) for e in got["edges"]}
@@ -88,6 +92,9 @@ async def test_shortest_path_matches_a_visible_breadth_first_search(
         expected = oracle.shortest(start, goal, 4)
         assert (got and got["length"]) == expected, (start, goal)
         if got:
+            cards = Asker(oracle, [], token, graphql, [])
+            check_cards(cards, f"shortestPath({start}, {goal})", got["nodes"])
+            cards.verdict()
             inner = got["nodes"][1:-1]
             assert all(n["__typename"] != "RestrictedNominal" for n in inner)
 

@@ -20,6 +20,7 @@ import pytest
 from policy_oracle import RANK, PolicyOracle, RawGraph, Seen, Viewer
 
 from graph_api.domain import Classification, Role
+from graph_api.marks import resolve_body_part
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -264,13 +265,14 @@ def connection(field: str, alias: str = "", as_of: str = "", inner: str = "") ->
     arguments = "first: 100" + (f", asOf: ${as_of}" if as_of else "")
     name = f"{alias}: {field}" if alias else field
     return (
-        f"{name}({arguments}) {{ totalCount pageInfo {{ hasNextPage }} "
+        f"{name}({arguments}) {{ totalCount withheld pageInfo {{ hasNextPage }} "
         f"edges {{ from to classification agency {target} {{ {fields} {inner} }} }} }}"
     )
 
 
 OFFENDER_FRAGMENT = (
     "fragment Lists on Offender { __typename id forename surname dob managingAgency { code } "
+    "photosWithheld "
     + " ".join(connection(field) for field in OFFENDER_LISTS)
     + " "
     + " ".join(
@@ -348,6 +350,9 @@ async def test_offender_and_its_link_lists(asker: Asker) -> None:
             for field in OFFENDER_LISTS:
                 where = f"offender({oid})"
                 check_list(asker, where, oracle.link_list(oid, field), got[field], field)
+                asker.differ(
+                    f"{where}.{field}.withheld", oracle.withheld(oid, field), got[field]["withheld"]
+                )
                 for day, date in DAYS.items():
                     check_list(
                         asker,
@@ -356,6 +361,16 @@ async def test_offender_and_its_link_lists(asker: Asker) -> None:
                         got[f"{day}_{field}"],
                         field,
                     )
+                    asker.differ(
+                        f"{where}.{field} asOf {date} withheld",
+                        oracle.withheld(oid, field, as_of=date),
+                        got[f"{day}_{field}"]["withheld"],
+                    )
+            asker.differ(
+                f"{where}.photosWithheld",
+                oracle.photos_withheld(oid, oracle.ceiling(oid)),
+                got["photosWithheld"],
+            )
     asker.verdict()
 
 
@@ -398,6 +413,11 @@ async def test_nested_traversal_to_vehicle_users(asker: Asker) -> None:
                 at = f"{where}.addresses[{address.other}]"
                 residents = oracle.link_list(address.other, "residents", cap=address.cap)
                 got_residents = edge["address"]["residents"]
+                asker.differ(
+                    f"{at}.residents.withheld",
+                    oracle.withheld(address.other, "residents", cap=address.cap),
+                    got_residents["withheld"],
+                )
                 for person, resident in check_list(
                     asker, at, residents, got_residents, "residents"
                 ):
@@ -407,10 +427,20 @@ async def test_nested_traversal_to_vehicle_users(asker: Asker) -> None:
                     if got_vehicles is None:
                         asker.differ(f"{who}.vehicles present", True, False)
                         continue
+                    asker.differ(
+                        f"{who}.vehicles.withheld",
+                        oracle.withheld(person.other, "vehicles", cap=person.cap),
+                        got_vehicles["withheld"],
+                    )
                     for vehicle, used in check_list(asker, who, vehicles, got_vehicles, "vehicles"):
                         users = oracle.link_list(vehicle.other, "users", cap=vehicle.cap)
                         got_users = used["vehicle"]["users"]
                         check_list(asker, f"{who}.[{vehicle.other}]", users, got_users, "users")
+                        asker.differ(
+                            f"{who}.[{vehicle.other}].users.withheld",
+                            oracle.withheld(vehicle.other, "users", cap=vehicle.cap),
+                            got_users["withheld"],
+                        )
     asker.verdict()
 
 
@@ -481,7 +511,10 @@ async def test_vehicles_by_vrm(asker: Asker) -> None:
     graph = oracle.graph
     vehicles = _reachable(graph, pool, "vehicles")
     vrms = sorted({str(graph.nodes[v].props["vrm"]) for v in vehicles})
-    body = f"edges {{ node {{ __typename id vrm {USERS} }} }} pageInfo {{ hasNextPage }}"
+    body = (
+        f"edges {{ node {{ __typename id vrm {USERS} }} nominals {{ {NOMINAL} }} }} "
+        "pageInfo { hasNextPage }"
+    )
     for batch in _batches(vrms, 25):
         header = ", ".join(f"$v{i}: String!" for i in range(len(batch)))
         fields = " ".join(
@@ -497,13 +530,15 @@ async def test_vehicles_by_vrm(asker: Asker) -> None:
             for edge in got["edges"]:
                 vid = edge["node"]["id"]
                 if vid in graph.nodes:
-                    check_list(
-                        asker,
-                        f"vehicles({vrm})[{vid}]",
-                        oracle.link_list(vid, "users"),
-                        edge["node"]["users"],
-                        "users",
-                    )
+                    where = f"vehicles({vrm})[{vid}]"
+                    users = edge["node"]["users"]
+                    check_list(asker, where, oracle.vehicle_link_list(vid), users, "users")
+                    sealed = not oracle.anchored(vid)  # found only through a card
+                    withheld = sealed or oracle.withheld(vid, "users")
+                    asker.differ(f"{where}.users.withheld", withheld, users["withheld"])
+                    nominals = {n["id"]: n["__typename"] for n in edge["nominals"]}
+                    asker.differ(f"{where}.nominals", oracle.vehicle_users(vid), nominals)
+                    check_cards(asker, where, edge["nominals"])
     # Patterns: `*` for any run, `?` for one character, spaces and case ignored.
     anchored = sorted(str(graph.nodes[v].props["vrm"]) for v in oracle.vehicles("*")) or vrms
     sample = anchored[len(anchored) // 2]
@@ -568,10 +603,61 @@ async def test_addresses_by_postcode(asker: Asker) -> None:
 
 # --- searchOffenders ----------------------------------------------------------------------
 
-HITS = (
-    "edges { nominal { __typename ... on Offender { id forename surname dob } "
-    "... on RestrictedNominal { id managingAgency { code } } } }"
+CARD = (
+    "card { forename surname aliases dob gender photos { id } "
+    "marks { id description photos { id } } "
+    "vehicles { id vrm make role } }"
 )
+NOMINAL = (
+    "__typename ... on Offender { id forename surname dob } "
+    f"... on RestrictedNominal {{ id managingAgency {{ code publicProtectionContact }} {CARD} }}"
+)
+HITS = f"edges {{ nominal {{ {NOMINAL} }} }}"
+
+
+def check_cards(asker: Asker, where: str, nominals: Iterable[dict[str, Any]]) -> None:
+    """Every RestrictedNominal shows exactly its card (rule 4), or none without NATIONAL_SEARCH,
+    and names the managing agency with its public-protection contact."""
+    oracle = asker.oracle
+    for nominal in nominals:
+        if nominal.get("__typename") != "RestrictedNominal":
+            continue
+        oid = nominal["id"]
+        props = oracle.graph.nodes[oid].props
+        agency = nominal["managingAgency"]
+        asker.differ(f"{where} stub {oid} agency", props["managingAgency"], agency["code"])
+        if "publicProtectionContact" in agency:
+            asker.differ(
+                f"{where} stub {oid} contact", True, bool(agency["publicProtectionContact"])
+            )
+        expected = oracle.card(oid)
+        got = nominal.get("card")
+        if expected is None or got is None:
+            asker.differ(f"{where} card of {oid} is null", expected is None, got is None)
+            continue
+        asker.differ(
+            f"{where} card of {oid}",
+            (
+                expected.forename,
+                expected.surname,
+                sorted(expected.aliases),
+                expected.dob.isoformat() if expected.dob else None,
+                expected.gender,
+                sorted(expected.photos),
+                {m: sorted(p) for m, p in expected.marks.items()},
+                sorted(expected.vehicles),
+            ),
+            (
+                got["forename"],
+                got["surname"],
+                sorted(got["aliases"]),
+                got["dob"],
+                got["gender"],
+                sorted(p["id"] for p in got["photos"]),
+                {m["id"]: sorted(p["id"] for p in m["photos"]) for m in got["marks"]},
+                sorted(v["id"] for v in got["vehicles"]),
+            ),
+        )
 
 
 @pytest.mark.parametrize("asker", KINDS, indirect=True)
@@ -604,13 +690,7 @@ async def test_search_offenders_scope(asker: Asker) -> None:
                     nominal = edge["nominal"]
                     allowed = oracle.search_shape(nominal["id"])
                     asker.differ(f"{where} hit {nominal['id']}", allowed, nominal["__typename"])
-                    if nominal["__typename"] == "RestrictedNominal":
-                        manager = graph.nodes[nominal["id"]].props["managingAgency"]
-                        asker.differ(
-                            f"{where} stub {nominal['id']} agency",
-                            manager,
-                            nominal["managingAgency"]["code"],
-                        )
+                check_cards(asker, where, (edge["nominal"] for edge in data[search]["edges"]))
             # The exact name and date of birth find the offender whenever it may be shown.
             shown = {
                 e["nominal"]["id"]: e["nominal"]["__typename"] for e in data[f"exact{i}"]["edges"]
@@ -619,12 +699,142 @@ async def test_search_offenders_scope(asker: Asker) -> None:
     asker.verdict()
 
 
+# --- searchMarks (national for NATIONAL_SEARCH, rule 5) -------------------------------------
+
+MARK_HITS = (
+    "query($type: MarkType, $part: String, $side: Side, $text: String, $after: String) { "
+    "searchMarks(type: $type, bodyPart: $part, side: $side, text: $text, first: 100, "
+    "after: $after) { pageInfo { hasNextPage endCursor } edges { mark { id description "
+    f"photos {{ id }} }} bearer {{ {NOMINAL} }} }} }} }}"
+)
+#: What the vocabulary makes of "arm" (a body part and its narrower parts).
+ARM = ("arm", "upper arm", "elbow", "forearm", "wrist")
+
+
+async def _mark_hits(asker: Asker, **variables: Any) -> list[dict[str, Any]]:
+    edges: list[dict[str, Any]] = []
+    after = None
+    for _ in range(20):
+        page = (await asker.ask(MARK_HITS, {**variables, "after": after}))["searchMarks"]
+        edges += page["edges"]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    return edges
+
+
+@pytest.mark.parametrize("asker", KINDS, indirect=True)
+async def test_search_marks_scope(asker: Asker) -> None:
+    """Exactly the marks whose bearer link the principal may see: in scope within the ceiling,
+    or on an out-of-scope bearer's card (OFFICIAL, NATIONAL_SEARCH). A search never hits on
+    a link it could not show."""
+    oracle = asker.oracle
+    searches: list[tuple[str, dict[str, Any], dict[tuple[str, str], str]]] = [
+        (kind, {"type": kind}, oracle.mark_hits(kind, None, None))
+        for kind in ("TATTOO", "SCAR", "PIERCING", "MARK", "BIRTHMARK", "DEFORMITY")
+    ]
+    searches.append(("left arms", {"part": "left arms"}, oracle.mark_hits(None, ARM, "LEFT")))
+    for where, variables, expected in searches:
+        edges = await _mark_hits(asker, **variables)
+        got = {(e["mark"]["id"], e["bearer"]["id"]): e["bearer"]["__typename"] for e in edges}
+        asker.differ(f"searchMarks({where})", expected, got)
+        check_cards(asker, f"searchMarks({where})", (e["bearer"] for e in edges))
+    # Words: "serpent" finds the snakes the principal may see, and nothing else.
+    allowed = oracle.mark_hits(None, None, None)
+    snakes = {
+        hit: shown
+        for hit, shown in allowed.items()
+        if "snake" in str(oracle.graph.nodes[hit[0]].props["description"])
+    }
+    edges = await _mark_hits(asker, text="serpent")
+    got = {(e["mark"]["id"], e["bearer"]["id"]): e["bearer"]["__typename"] for e in edges}
+    asker.differ(
+        "searchMarks(text: serpent) outside the allowed hits",
+        {},
+        {hit: shown for hit, shown in got.items() if allowed.get(hit) != shown},
+    )
+    asker.differ(
+        "searchMarks(text: serpent) snakes",
+        snakes,
+        {hit: shown for hit, shown in got.items() if hit in snakes},
+    )
+    asker.verdict()
+
+
+# --- identify (rule 5: a clue matches only what the principal could be shown) -------------------
+
+IDENTIFY = (
+    "query($marks: [MarkClue!], $vehicle: VehicleClue, $place: PlaceClue, $gender: Gender, "
+    "$ageFrom: Int, $ageTo: Int) { identify(marks: $marks, vehicle: $vehicle, place: $place, "
+    "gender: $gender, ageFrom: $ageFrom, ageTo: $ageTo, first: 100) { score reasons "
+    f"nominal {{ {NOMINAL} }} }} }}"
+)
+
+
+def covered(body_part: str) -> frozenset[str]:
+    """The stored parts a body part covers (the vocabulary is tested in tests/test_marks.py;
+    here it only says which marks a clue names)."""
+    return resolve_body_part(body_part)[0]
+
+
+def _born(age_from: int, age_to: int) -> tuple[dt.date, dt.date]:
+    """Dates of birth of someone aged age_from to age_to today (as a witness means it)."""
+
+    def years_before(years: int) -> dt.date:
+        try:
+            return TODAY.replace(year=TODAY.year - years)
+        except ValueError:
+            return TODAY.replace(year=TODAY.year - years, day=28)
+
+    return years_before(age_to + 1) + dt.timedelta(days=1), years_before(age_from)
+
+
+@pytest.mark.parametrize("asker", KINDS, indirect=True)
+async def test_identify_scope(asker: Asker) -> None:
+    """Clues taken from the pool's own marks, plates and addresses, whatever their
+    classification: the candidates are exactly those the oracle says a clue may reach."""
+    oracle = asker.oracle
+    graph = oracle.graph
+    enquiries: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for oid in asker.offenders[:: max(1, len(asker.offenders) // 8)]:
+        props = graph.nodes[oid].props
+        gender = str(props["gender"])
+        for link in graph.fact_links(oid, "marks")[:1]:
+            mark = graph.nodes[link.end].props
+            clue = {"type": mark["type"], "bodyPart": mark["bodyPart"], "side": mark["side"]}
+            enquiries.append(
+                ({"marks": [clue], "gender": gender},
+                 {"marks": [(mark["type"], covered(mark["bodyPart"]), mark["side"])],
+                  "gender": gender})
+            )  # fmt: skip
+        for link in graph.fact_links(oid, "vehicles")[:1]:
+            vrm = str(graph.nodes[link.end].props["vrm"])
+            enquiries.append(
+                ({"vehicle": {"vrm": vrm[:-1] + "?"}, "ageFrom": 18, "ageTo": 60},
+                 {"vrm": vrm[:-1] + "?", "born": _born(18, 60)})
+            )  # fmt: skip
+        for link in graph.fact_links(oid, "addresses")[:1]:
+            postcode = str(graph.nodes[link.end].props["postcode"])
+            enquiries.append(({"place": {"postcode": postcode}}, {"postcode": postcode}))
+    assert enquiries
+    for variables, clues in enquiries:
+        data = await asker.ask(IDENTIFY, variables)
+        candidates = data["identify"]
+        got = {c["nominal"]["id"]: c["nominal"]["__typename"] for c in candidates}
+        asker.differ(f"identify({variables})", oracle.identify(**clues), got)
+        asker.differ(f"identify({variables}) reasons", True, all(c["reasons"] for c in candidates))
+        scores = [c["score"] for c in candidates]
+        asker.differ(f"identify({variables}) ranked", sorted(scores, reverse=True), scores)
+        check_cards(asker, f"identify({variables})", (c["nominal"] for c in candidates))
+    asker.verdict()
+
+
 # --- node(id) -----------------------------------------------------------------------------
 
 NODE = (
     "__typename id ... on Offender { forename surname } ... on Associate { forename surname } "
     "... on Address { postcode } ... on Vehicle { vrm } ... on Mark { description } "
-    "... on Intelligence { text } ... on RestrictedNominal { managingAgency { code } }"
+    f"... on Intelligence {{ text }} ... on RestrictedNominal {{ managingAgency {{ code }} {CARD} }}"
 )
 
 
@@ -650,6 +860,7 @@ async def test_node_by_id(asker: Asker) -> None:
             asker.differ(f"node({node_id})", expected, got and got["__typename"])
             if got is not None:
                 asker.differ(f"node({node_id}).id", node_id, got["id"])
+                check_cards(asker, f"node({node_id})", [got])
     asker.verdict()
 
 

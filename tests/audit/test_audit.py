@@ -151,3 +151,29 @@ async def test_anyone_else_is_forbidden_the_trail(
     )
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert body["data"] is None
+
+
+async def test_every_card_shown_is_in_the_record(
+    graphql: Callable[..., Any], mint: Callable[..., str], driver: neo4j.Driver
+) -> None:
+    """Rule 7: a card is a disclosure. Each RestrictedNominal a national search shows, whether
+    the client selected its id or not (here `id` is an alias of the card), is in the record."""
+    request_id = "test-" + uuid.uuid4().hex
+    query = """{ searchMarks(type: TATTOO, first: 30) { edges { bearer {
+        ... on RestrictedNominal { id: card { surname dob } } } } } }"""
+    token = mint("WMP", roles=(Role.ANALYST, Role.NATIONAL_SEARCH), purpose="witness enquiry")
+    body = await graphql(query, token=token, headers={"X-Request-Id": request_id})
+    assert "errors" not in body, body
+    shown = [e["bearer"] for e in body["data"]["searchMarks"]["edges"] if e["bearer"]]
+    assert shown  # out-of-scope bearers, shown only as their cards
+    [record] = record_of(driver, request_id)
+    expected = rows(
+        driver,
+        "MATCH (m:Mark)<-[r:HAS_MARK]-(o:Offender) WHERE m.type = 'TATTOO' "
+        "AND o.managingAgency <> 'WMP' AND r.classification = 'OFFICIAL' "
+        "AND NOT EXISTS { (o)-[s:SHARED_WITH]->(:Agency {code: 'WMP'}) "
+        "WHERE s.from <= date() AND (s.to IS NULL OR s.to >= date()) } RETURN o.id AS id",
+    )
+    assert set(record["a"]["restrictedIds"]) <= {r["id"] for r in expected}
+    people = {(b["id"]["surname"], b["id"]["dob"]) for b in shown}  # one per person
+    assert len(record["a"]["restrictedIds"]) == len(people)

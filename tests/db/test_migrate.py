@@ -33,7 +33,7 @@ def test_every_label_has_a_unique_id_and_search_indexes_exist(
     )
     indexes = {r["name"]: (r["type"], r["state"]) for r in records}
     assert indexes["person_names"] == ("FULLTEXT", "ONLINE")
-    assert indexes["mark_descriptions"] == ("FULLTEXT", "ONLINE")
+    assert indexes["mark_search"] == ("FULLTEXT", "ONLINE")
     assert indexes["address_location"] == ("POINT", "ONLINE")
     assert indexes["vehicle_vrm_text"] == ("TEXT", "ONLINE")
 

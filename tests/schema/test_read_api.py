@@ -180,6 +180,7 @@ async def test_offenders_filters_and_orders_in_scope(
     surnames, after = [], None
     while True:
         body = await graphql(query, {"after": after}, token=token)
+        assert "errors" not in body, body
         page = body["data"]["offenders"]
         for edge in page["edges"]:
             assert edge["node"]["riskLevel"] in {"HIGH", "VERY_HIGH"}
@@ -252,7 +253,7 @@ async def test_addresses_near_and_marks(
         """query($pc: String!, $lat: Float!, $lon: Float!) {
           addresses(postcode: $pc) { edges { node { postcode residents { totalCount } } } }
           offendersNear(latitude: $lat, longitude: $lon, radiusMetres: 100) { distanceMetres offender { id } }
-          searchMarks(type: TATTOO, first: 5) { edges { score mark { type description } bearer { id } } }
+          searchMarks(type: TATTOO, first: 5) { edges { score mark { type description } bearer { ... on Offender { id } } } }
         }""",
         {"pc": home["pc"].lower().replace(" ", ""), "lat": home["lat"], "lon": home["lon"]},
         token=token,
@@ -432,3 +433,32 @@ async def test_the_reported_aliased_documents_answer(
     assert answer["t"] == "Offender"
     assert len(answer["a"]["edges"]) == 1
     assert answer["b"]["totalCount"] == len(answer["b"]["edges"])
+
+
+async def test_root_connections_count_every_match(
+    graphql: Callable[..., Any], mint: Callable[..., str], busy_offender: dict[str, Any]
+) -> None:
+    """`totalCount` on a root connection counts what paging through it would give."""
+    token = mint(busy_offender["agency"])
+    seen: list[str] = []
+    after = None
+    total = None
+    while True:
+        body = await graphql(
+            "query ($after: String) { offenders(first: 7, after: $after) { totalCount "
+            "edges { node { id } } pageInfo { hasNextPage endCursor } } }",
+            {"after": after},
+            token=token,
+        )
+        assert "errors" not in body, body
+        page = body["data"]["offenders"]
+        total = page["totalCount"]
+        seen += [edge["node"]["id"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert total == len(seen) == len(set(seen))
+    plates = await graphql(
+        '{ vehicles(vrm: "A*", first: 3) { n: totalCount edges { node { id } } } }', token=token
+    )
+    assert plates["data"]["vehicles"]["n"] >= len(plates["data"]["vehicles"]["edges"])

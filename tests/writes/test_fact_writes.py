@@ -282,13 +282,20 @@ async def test_add_mark_and_find_it(
     assert link["agency"] == OWNER
     found = ok(
         await graphql(
-            '{ searchMarks(text: "quokkasaurus") { edges { bearer { id } } } }', token=token()
+            '{ searchMarks(text: "quokkasaurus") { edges { bearer { ... on Offender { id } } } } }',
+            token=token(),
         )
     )
     assert [e["bearer"]["id"] for e in found["searchMarks"]["edges"]] == [offender["id"]]
     body = await graphql(mark, {"input": {**values, "bodyPart": "forearm; DROP"}}, token=token())
     assert error_code(body) == "BAD_USER_INPUT"
     assert "bodyPart" in body["errors"][0]["message"]
+    # Stored as the vocabulary names it, so a search for "forearm" (or "arm") finds it.
+    said = {**values, "bodyPart": "Left lower arms", "description": "a koi"}
+    del said["side"]
+    written = ok(await graphql(mark, {"input": said}, token=token()))["addMark"]["marks"]["edges"]
+    koi = next(e["mark"] for e in written if e["mark"]["description"] == "a koi")
+    assert (koi["bodyPart"], koi["side"]) == ("forearm", "LEFT")
 
 
 async def test_add_intelligence_grading(

@@ -67,7 +67,11 @@ export const SearchMarksQuery = graphql(`
       edges {
         score
         mark { id type bodyPart side description photos { id url thumbnailUrl } }
-        bearer { ...OffenderCard }
+        bearer {
+          __typename
+          ... on Offender { ...OffenderCard }
+          ... on RestrictedNominal { ...RestrictedCard }
+        }
       }
     }
   }

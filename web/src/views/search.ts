@@ -81,7 +81,9 @@ async function run(kind: SearchKind, text: string, actions: CardActions, results
     const photo = mark.photos[0];
     results.append(h("div", { class: "mark-hit" },
       h("p", { class: "meta" }, photo ? photoImage(photo, `Photo of ${where}`) : null, `${where}: ${mark.description}`),
-      offenderCard(edge.bearer, actions, `Bears: ${where}`)));
+      edge.bearer.__typename === "Offender"
+        ? offenderCard(edge.bearer, actions, `Bears: ${where}`)
+        : restrictedCard(edge.bearer, `Bears: ${where}`)));
   }
   return answer.searchMarks.edges.length;
 }
