@@ -9,7 +9,14 @@ STAMP  := $(VENV)/.installed-stamp
 # The test database: its own instance (port 7688, its own data folder), never the demo data.
 TEST_ENV := GRAPH_API_LOCAL_INSTANCE=test GRAPH_API_NEO4J_HEAP=2g GRAPH_API_NEO4J_PAGECACHE=1g
 
-.PHONY: install run test unit lint format db-stop bench bench-demo clean
+.PHONY: install web run test unit lint format db-stop bench bench-demo clean
+
+# The explorer (web/): npm packages from the lock file, then type-checked and built by Vite
+# into web/dist, which the API serves at `/`. Rebuilt when a source or the schema changes.
+WEB_SOURCES := $(shell find web/src -type f -not -path 'web/src/gql/*' 2>/dev/null) \
+	web/index.html web/graphiql.html web/docs.html web/vite.config.ts web/codegen.ts \
+	web/tsconfig.json schema.graphql
+WEB_MODULES := web/node_modules/.package-lock.json
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,15 +26,26 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## run: the API on http://127.0.0.1:8000/graphql over a local database with demo data
-run: install
+$(WEB_MODULES): web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+web/dist/index.html: $(WEB_MODULES) $(WEB_SOURCES)
+	cd web && npm run build
+
+## web: the explorer, built into web/dist
+web: web/dist/index.html
+
+## run: the explorer and the API on http://127.0.0.1:8000/ over a local database with demo data
+run: install web
 	$(BIN)/graph-api db start
 	$(BIN)/graph-api db migrate
 	$(BIN)/graph-api seed --scale demo --if-empty
+	@echo "Open the explorer: http://$${GRAPH_API_HOST:-127.0.0.1}:$${GRAPH_API_PORT:-8000}/"
 	GRAPH_API_DEV_MODE=$${GRAPH_API_DEV_MODE:-true} $(BIN)/graph-api serve
 
 ## test: every test, against a throwaway local database
-test: install
+test: install web
+	cd web && npx vitest run
 	$(TEST_ENV) $(BIN)/graph-api db start
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 

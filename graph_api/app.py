@@ -29,6 +29,7 @@ from graph_api.request_log import RequestObserver, observation
 from graph_api.schema import RegisterSchema, build_schema
 from graph_api.schema.context import RequestContext
 from graph_api.settings import Settings, get_settings
+from graph_api.web import web_routes
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable
@@ -192,7 +193,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="Offender Graph API",
         lifespan=lifespan,
-        docs_url="/docs" if settings.graph_api_dev_mode else None,
+        docs_url=None,  # the docs page is local (graph_api/web.py), not Swagger from a CDN
         redoc_url=None,
         openapi_url="/openapi.json" if settings.graph_api_dev_mode else None,
     )
@@ -242,10 +243,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             or Unauthenticated("no bearer token; send `Authorization: Bearer <token>`"),
         )
 
+    # The explorer's pages first: in development mode they answer GET /graphql with GraphiQL.
+    app.include_router(web_routes(settings, database))
     graphql = GraphQLEndpoint(
         build_schema(settings),
         context,
-        graphql_ide="graphiql" if settings.graph_api_dev_mode else None,
+        graphql_ide=None,  # GraphiQL is served from local files by graph_api/web.py
         allow_queries_via_get=False,
         # No subscriptions: no WebSocket protocol is offered, so no socket can skip identity.
         subscription_protocols=(),

@@ -43,8 +43,8 @@ _ALWAYS = {
     "referrer-policy": "no-referrer",
     "x-frame-options": "DENY",
 }
-#: Outside development mode no page is served, so nothing may load, run or be framed.
-#: (GraphiQL, in development mode only, loads its scripts and styles from a CDN.)
+#: Answers are JSON: nothing may load, run or be framed. The explorer's pages send their own
+#: policy (graph_api/web.py: this origin only), which this one does not overwrite.
 _STRICT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 #: Answers under this path hold offender data: `Cache-Control: no-store`, so no browser or
 #: proxy keeps them.
@@ -111,6 +111,8 @@ class HttpGuard:
                 started = True
                 sent = MutableHeaders(scope=message)
                 for name, value in headers.items():
+                    if name == "content-security-policy" and name in sent:
+                        continue  # a page (graph_api/web.py) states its own, stricter-scoped CSP
                     sent[name] = value
             await send(message)
 

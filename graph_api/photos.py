@@ -27,7 +27,7 @@ from neo4j.exceptions import Neo4jError
 from PIL import Image, ImageOps
 from starlette.datastructures import UploadFile
 
-from graph_api import access, cypher_files, writes
+from graph_api import access, cypher_files, photo_urls, writes
 from graph_api.audit import Disclosure, audit_record, write_audit_record
 from graph_api.db import DatabaseUnavailable
 from graph_api.domain import Classification
@@ -277,9 +277,16 @@ def photo_routes(
         photo = _plain_photo(outcome.value["photo"])
         return JSONResponse(photo, status_code=201, headers=PRIVATE)
 
+    async def viewer_of(request: Request) -> Principal:
+        """Who is looking: the grant of a signed URL (an <img> tag), else the bearer token."""
+        if "grant" not in request.query_params:
+            return await principal_of(request)
+        bearer = await identify(request) if request.headers.get("authorization") else None
+        return photo_urls.principal_of_grant(settings, request, bearer)
+
     async def serve(request: Request, photo_id: str, thumbnail: bool) -> Response:
         try:
-            principal = await principal_of(request)
+            principal = await viewer_of(request)
             cypher, parameters = visible_photo(principal, photo_id)
             records = await database.read(cypher, parameters)
             if not records:

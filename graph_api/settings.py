@@ -108,6 +108,41 @@ class Settings(BaseSettings):
         description="Largest photo upload in bytes; bigger ones get HTTP 413 (BAD_USER_INPUT).",
     )
 
+    # --- the explorer (graph_api/web.py, DESIGN.md §10) -----------------------------------
+    graph_api_web_dir: Path = Field(
+        default=PROJECT_ROOT / "web" / "dist",
+        description="The built explorer (`npm run build` in web/), served at `/`.",
+    )
+    graph_api_oidc_issuer: str | None = Field(
+        default=None,
+        description="OpenID Connect issuer the explorer signs in with (authorization code + "
+        "PKCE), e.g. `https://login.example/realms/police`. Its tokens are verified by "
+        "GRAPH_API_JWKS_URL as any other.",
+    )
+    graph_api_oidc_client_id: str | None = Field(
+        default=None, description="The explorer's public client id at the OIDC issuer."
+    )
+    graph_api_oidc_scope: str = Field(
+        default="openid profile", description="Scopes the explorer asks the OIDC issuer for."
+    )
+    graph_api_dev_token_seconds: int = Field(
+        default=900,
+        ge=60,
+        le=8 * 3600,
+        description="Lifetime of a token minted by the development sign-in.",
+    )
+    graph_api_photo_url_secret: SecretStr | None = Field(
+        default=None,
+        description="Key of signed photo URLs; the same on every replica. Unset: derived from "
+        "GRAPH_API_JWT_SECRET (or the generated local one).",
+    )
+    graph_api_photo_url_seconds: int = Field(
+        default=300,
+        ge=10,
+        le=3600,
+        description="Lifetime of a signed photo URL (`Photo.url`, `Photo.thumbnailUrl`).",
+    )
+
     # --- request limits (DESIGN.md §9; each answers LIMIT_EXCEEDED naming the limit) ------
     graph_api_max_body_bytes: int = Field(
         default=65_536,

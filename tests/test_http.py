@@ -90,12 +90,13 @@ async def test_security_headers_outside_development(
     assert graphql.headers["cache-control"] == "no-store"
 
 
-async def test_development_mode_has_no_csp_so_graphiql_loads(serve: Callable[..., Any]) -> None:
+async def test_development_mode_serves_graphiql_from_this_origin(serve: Callable[..., Any]) -> None:
+    """GraphiQL is bundled (graph_api/web.py): its page may load from this origin only."""
     async with serve(graph_api_dev_mode=True) as http:
         page = await http.get("/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 200
     assert "graphiql" in page.text.lower()
-    assert "content-security-policy" not in page.headers
+    assert "script-src 'self';" in page.headers["content-security-policy"]
     assert page.headers["x-content-type-options"] == "nosniff"
 
 

@@ -75,9 +75,19 @@ CARD_LISTS = {
 #: Scalars that are not stored under their GraphQL name, as Cypher over the node variable `{v}`.
 _COMPUTED = {
     "aliases": "coalesce({v}.aliases, [])",
-    "location": "CASE WHEN {v}.location IS NULL THEN null ELSE "
-    "{{latitude: {v}.location.latitude, longitude: {v}.location.longitude}} END",
 }
+
+
+#: Where photos are served (graph_api/photos.py).
+PHOTO_PATH_PREFIX = "/photos/"
+#: Photo URL fields, as the bare path: the Query root signs it for the principal
+#: (graph_api/photo_urls.py), which Cypher cannot do.
+PHOTO_PATHS = {
+    "url": f"'{PHOTO_PATH_PREFIX}' + {{v}}.id",
+    "thumbnailUrl": f"'{PHOTO_PATH_PREFIX}' + {{v}}.id + '/thumbnail'",
+}
+#: Present in a statement's text exactly when it selects a photo URL.
+PHOTO_PATH_MARK = f"'{PHOTO_PATH_PREFIX}'"
 
 
 def page_size(value: int | None) -> int:
@@ -295,6 +305,11 @@ class Projector:
             return self.photos_withheld(var, cap)
         if field.name == "managingAgency":
             return self.agency(f"{var}.managingAgency", field)
+        if type_name == "Photo" and field.name in PHOTO_PATHS:
+            return PHOTO_PATHS[field.name].format(v=var)
+        if field.name == "location":  # a point, answered as {latitude, longitude} by alias
+            parts = ", ".join(f"{_key(sub.key)}: {var}.location.{sub.name}" for sub in field.only())
+            return f"CASE WHEN {var}.location IS NULL THEN null ELSE {{{parts}}} END"
         template = _COMPUTED.get(field.name)
         if template is not None:
             return template.format(v=var)

@@ -129,7 +129,9 @@ def _counted(selection: Selected, matching: str, page: str) -> str:
         return f"{matching} {page}"
     return (
         f"{matching} {page}, null AS total UNION ALL "
-        f"{matching} RETURN null AS k, null AS id, null AS item, count(*) AS total"
+        # Counted first, then projected: grouped by the null columns, an empty match would
+        # give no count row at all.
+        f"{matching} WITH count(*) AS total RETURN null AS k, null AS id, null AS item, total"
     )
 
 

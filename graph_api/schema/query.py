@@ -9,8 +9,9 @@ import strawberry
 from strawberry.types import Info
 
 from graph_api import cypher_files, marks
+from graph_api.photo_urls import sign_photo_paths
 from graph_api.planner import access_requests, analysis, gallery, identify, roots
-from graph_api.planner.projection import DEFAULT_PAGE
+from graph_api.planner.projection import DEFAULT_PAGE, PHOTO_PATH_MARK
 from graph_api.planner.selection import by_response_key, root_selection
 from graph_api.schema.context import RequestContext
 from graph_api.schema.enums import AccessRequestState, Gender, LinkType, MarkType, Side
@@ -60,6 +61,8 @@ async def _answer(info: Context, plan: Plan | None) -> Any:
     async with context.statement_slot:
         records = await context.database.read(plan.cypher, plan.parameters)
     value = plan.shape(records)
+    if PHOTO_PATH_MARK in plan.cypher:  # photo URLs were selected: sign them for this user
+        sign_photo_paths(context.settings, context.principal(), value)
     context.disclosure.saw(info.field_name, value)
     return value
 

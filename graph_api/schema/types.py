@@ -83,6 +83,14 @@ class Photo(Node):
     width: int
     height: int
     taken_on: dt.date | None
+    url: str = strawberry.field(
+        description="The image, at a short-lived URL signed for the user asking (for an <img> "
+        "tag, which sends no bearer token): it expires in minutes, answers 404 to anyone "
+        "else, and each use is audited."
+    )
+    thumbnail_url: str = strawberry.field(
+        description="The 256-pixel thumbnail, at a signed URL like `url`."
+    )
 
 
 @strawberry.type

@@ -212,6 +212,8 @@ def test_no_generated_query_leaks(
         tally["errors"] += bool(body.get("errors"))
         if os.environ.get("DEBUG_GEN") and body.get("errors"):
             print("ERR", body["errors"][0]["message"][:150])
+            if "internal" in body["errors"][0]["message"]:
+                print("DOC", document)
         oracle = oracles.setdefault(viewer, PolicyOracle(raw_graph, viewer, TODAY))
         leaks = oracle.leaks(body)
         assert not leaks, f"{viewer.describe()} saw {sorted(set(leaks))[:5]} via {document}"

@@ -462,3 +462,28 @@ async def test_root_connections_count_every_match(
         '{ vehicles(vrm: "A*", first: 3) { n: totalCount edges { node { id } } } }', token=token
     )
     assert plates["data"]["vehicles"]["n"] >= len(plates["data"]["vehicles"]["edges"])
+
+
+async def test_counts_of_nothing_and_aliased_points_answer(
+    graphql: Callable[..., Any], mint: Callable[..., str], busy_offender: dict[str, Any]
+) -> None:
+    """Found by the generated proof: a root count of no match, and `location` sub-fields
+    under aliases."""
+    token = mint(busy_offender["agency"])
+    none = await graphql(
+        '{ vehicles(make: "No Such Make") { totalCount edges { cursor } } }', token=token
+    )
+    assert none == {"data": {"vehicles": {"totalCount": 0, "edges": []}}}
+    points = await graphql(
+        "query ($id: ID!) { offender(id: $id) { addresses(first: 3) { edges { address {"
+        " location { lat: latitude longitude } } } } } }",
+        {"id": busy_offender["id"]},
+        token=token,
+    )
+    assert "errors" not in points, points
+    located = [
+        e["address"]["location"]
+        for e in points["data"]["offender"]["addresses"]["edges"]
+        if e["address"]["location"]
+    ]
+    assert all(set(point) == {"lat", "longitude"} for point in located)

@@ -1,0 +1,56 @@
+// The one GraphQL client: POST /graphql with the session's bearer token and purpose, exactly
+// as any other app calls the public API. Documents are typed by graphql-codegen.
+import { session } from "../auth/session";
+import type { TypedDocumentString } from "../gql/graphql";
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+interface GraphQLAnswer<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+let onUnauthenticated: () => void = () => undefined;
+
+/** What to do when the API says the token is no longer good (sign in again). */
+export function whenUnauthenticated(handler: () => void): void {
+  onUnauthenticated = handler;
+}
+
+export async function request<TResult, TVariables>(
+  document: TypedDocumentString<TResult, TVariables>,
+  ...[variables]: TVariables extends Record<string, never> ? [] : [TVariables]
+): Promise<TResult> {
+  const current = session();
+  const headers: Record<string, string> = { "Content-Type": "application/json" };
+  if (current) {
+    headers.Authorization = `Bearer ${current.token}`;
+    if (current.purpose) headers["X-Purpose"] = current.purpose;
+  }
+  let response: Response;
+  try {
+    response = await fetch("/graphql", {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ query: document.toString(), variables: variables ?? {} }),
+    });
+  } catch {
+    throw new ApiError("the API cannot be reached", "UNAVAILABLE");
+  }
+  const answer = (await response.json()) as GraphQLAnswer<TResult>;
+  const error = answer.errors?.[0];
+  if (error) {
+    const code = error.extensions?.code ?? "INTERNAL_SERVER_ERROR";
+    if (code === "UNAUTHENTICATED") onUnauthenticated();
+    throw new ApiError(error.message, code);
+  }
+  if (!answer.data) throw new ApiError("the API answered no data", "INTERNAL_SERVER_ERROR");
+  return answer.data;
+}

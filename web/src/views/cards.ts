@@ -1,0 +1,43 @@
+// Result cards: an offender in full, or a restricted nominal (grey, its managing agency named).
+import type { OffenderCardFragment, RestrictedCardFragment } from "../gql/graphql";
+import { h } from "../dom";
+import { RISK_COLOURS, humanise } from "../canvas/model";
+import { photoImage, photoPlaceholder } from "./photos";
+
+export interface CardActions {
+  draw(id: string): void;
+  profile(id: string): void;
+}
+
+export function offenderCard(offender: OffenderCardFragment, actions: CardActions, note?: string): HTMLElement {
+  const name = `${offender.forename} ${offender.surname}`;
+  const photo = offender.photos[0];
+  return h("article", { class: "result", "data-id": offender.id, "aria-label": name },
+    photo ? photoImage(photo, `Photo of ${name}`) : photoPlaceholder(),
+    h("div", { class: "result-body" },
+      h("h3", {}, name),
+      h("p", { class: "meta" }, `Born ${offender.dob ?? "unknown"} · PNC ${offender.pncId}`),
+      offender.aliases.length ? h("p", { class: "meta" }, `Also known as ${offender.aliases.join(", ")}`) : null,
+      h("p", { class: "meta" },
+        h("span", { class: "risk", "data-risk": offender.riskLevel }, h("span", { class: "swatch", "data-colour": RISK_COLOURS[offender.riskLevel] ?? "" }), `${humanise(offender.riskLevel)} risk`),
+        ` · ${offender.nominalType} · MAPPA ${offender.mappaCategory}/${offender.mappaLevel} · ${offender.managingAgency.code}`),
+      note ? h("p", { class: "meta" }, note) : null,
+      h("div", { class: "actions" },
+        h("button", { type: "button", onclick: () => actions.draw(offender.id) }, "Draw network"),
+        h("button", { type: "button", onclick: () => actions.profile(offender.id) }, "Profile"),
+      ),
+    ),
+  );
+}
+
+export function restrictedCard(nominal: RestrictedCardFragment, note?: string): HTMLElement {
+  return h("article", { class: "result restricted", "data-id": nominal.id, "aria-label": "Restricted nominal" },
+    h("div", { class: "photo placeholder", "aria-hidden": "true" }, "Restricted"),
+    h("div", { class: "result-body" },
+      h("h3", {}, "Restricted nominal"),
+      h("p", { class: "meta" }, `Outside your agency's scope. Managed by ${nominal.managingAgency.name} (${nominal.managingAgency.code}).`),
+      note ? h("p", { class: "meta" }, note) : null,
+      h("p", { class: "meta" }, `To see more, ask ${nominal.managingAgency.code} to share this nominal with your agency.`),
+    ),
+  );
+}
