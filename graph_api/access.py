@@ -1,4 +1,4 @@
-"""The access policy of DESIGN.md §4 (pinned down in docs/access-policy.md) as Cypher.
+"""The access policy of docs/design.md §4 (pinned down in docs/access-policy.md) as Cypher.
 
 Every planned statement carries the Principal as four parameters and uses these expressions at
 every hop, so what a principal may not see never leaves the database.

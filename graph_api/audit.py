@@ -1,4 +1,4 @@
-"""The section-62 audit trail (DESIGN.md §6): what each request disclosed, written durably.
+"""The section-62 audit trail (docs/design.md §6): what each request disclosed, written durably.
 
 Root resolvers report what they return (`Disclosure.saw`); before the response leaves, the
 `AuditTrail` extension writes one record per request that consulted offender data. If that

@@ -201,7 +201,7 @@ def seed_command(
         typer.Option("--if-empty", help="Do nothing (and succeed) if the database holds data."),
     ] = False,
 ) -> None:
-    """Load the synthetic national dataset (DESIGN.md §8), batched, with a progress bar."""
+    """Load the synthetic national dataset (docs/design.md §8), batched, with a progress bar."""
     import seed as dataset  # heavy (Faker): imported only for this command
 
     plan = run_step(lambda: dataset.plan(scale if offenders is None else None, offenders, seed))

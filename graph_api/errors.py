@@ -1,4 +1,4 @@
-"""Errors a client may see, each with its `extensions.code` (DESIGN.md §5) and a safe message."""
+"""Errors a client may see, each with its `extensions.code` (docs/design.md §5), safe messages."""
 
 from __future__ import annotations
 

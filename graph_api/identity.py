@@ -32,7 +32,7 @@ JWKS_REFRESH_COOLDOWN_SECONDS = 2.0
 
 @dataclass(frozen=True)
 class Principal:
-    """The person asking, on behalf of their agency, for a stated purpose (DESIGN.md §4)."""
+    """The person asking, on behalf of their agency, for a stated purpose (docs/design.md §4)."""
 
     user_id: str
     agency: str

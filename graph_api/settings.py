@@ -87,7 +87,7 @@ class Settings(BaseSettings):
     graph_api_audit_enabled: bool = Field(
         default=True,
         description="Write the section-62 audit record of every request that reads or changes "
-        "offender data (DESIGN.md §6). Turn off ONLY to measure what auditing costs "
+        "offender data (docs/design.md §6). Turn off ONLY to measure what auditing costs "
         "(`graph-api bench --targets api-noaudit`); never in production.",
     )
     graph_api_cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
@@ -108,7 +108,7 @@ class Settings(BaseSettings):
         description="Largest photo upload in bytes; bigger ones get HTTP 413 (BAD_USER_INPUT).",
     )
 
-    # --- the explorer (graph_api/web.py, DESIGN.md §10) -----------------------------------
+    # --- the explorer (graph_api/web.py, docs/design.md §10) -----------------------------------
     graph_api_web_dir: Path = Field(
         default=PROJECT_ROOT / "web" / "dist",
         description="The built explorer (`npm run build` in web/), served at `/`.",
@@ -143,7 +143,7 @@ class Settings(BaseSettings):
         description="Lifetime of a signed photo URL (`Photo.url`, `Photo.thumbnailUrl`).",
     )
 
-    # --- request limits (DESIGN.md §9; each answers LIMIT_EXCEEDED naming the limit) ------
+    # --- request limits (docs/design.md §9; each answers LIMIT_EXCEEDED naming the limit) ------
     graph_api_max_body_bytes: int = Field(
         default=65_536,
         ge=1_024,

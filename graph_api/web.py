@@ -1,5 +1,5 @@
-"""The explorer's pages (DESIGN.md §10): the built `web/` app at `/`, local GraphiQL and the API
-docs page (development mode), and the development sign-in that mints demo users' tokens.
+"""The explorer's pages (docs/design.md §10): the built `web/` app at `/`, local GraphiQL and
+the API docs page (development mode), and the development sign-in that mints demo users' tokens.
 
 Every page is served from local files under one Content-Security-Policy that lets it load
 scripts, styles and images from this origin only, and call this API (and the OpenID Connect
@@ -99,7 +99,7 @@ def page_config(settings: Settings) -> dict[str, object]:
 
 def web_routes(settings: Settings, database: Database) -> APIRouter:
     """The explorer's routes. GraphiQL, the docs page and the dev sign-in exist only in
-    development mode (DESIGN.md §9)."""
+    development mode (docs/design.md §9)."""
     dist = settings.graph_api_web_dir
     router = APIRouter()
     csp = page_csp(settings)

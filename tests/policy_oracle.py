@@ -244,7 +244,7 @@ class Seen:
 
 @dataclass(frozen=True)
 class Card:
-    """An identification card (DESIGN.md §4 rule 4) as the oracle reads it."""
+    """An identification card (docs/design.md §4 rule 4) as the oracle reads it."""
 
     forename: str
     surname: str

@@ -1,7 +1,7 @@
 // The audit records that concern an offender managed by the principal's agency, newest first,
 // between $since and $until, after the keyset ($afterAt, $afterId) when given. `managed` is
 // false when the offender is unknown or managed elsewhere (the caller answers FORBIDDEN).
-// A record names only the offenders the reader's agency has in scope (DESIGN.md §4 rule 7:
+// A record names only the offenders the reader's agency has in scope (docs/design.md §4 rule 7:
 // the same request may have read others, and their ids are not the reader's to know).
 // The page is read in order from the index on CONCERNS (offenderId, at) (migration 0007), so
 // it costs the same for an offender with ten records or half a million. Ordering by both

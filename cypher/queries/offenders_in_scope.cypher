@@ -1,4 +1,4 @@
-// The offenders in the principal's scope (DESIGN.md §4 rule 1): managed by its agency, or
+// The offenders in the principal's scope (docs/design.md §4 rule 1): managed by its agency, or
 // shared with it by a share valid today. Callers append their filters and ordering.
 CALL () {
   MATCH (o:Offender)

@@ -1,4 +1,4 @@
-// The offender to change and whether the writer may change it (DESIGN.md §4 rule 6,
+// The offender to change and whether the writer may change it (docs/design.md §4 rule 6,
 // docs/access-policy.md "Writes"). The first write, a property set and removed, takes the
 // offender's exclusive lock before anything is read, so concurrent writes to one offender queue
 // here: they never lose a `version` bump, and never deadlock upgrading a read lock. A refused

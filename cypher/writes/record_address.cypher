@@ -1,6 +1,6 @@
 // recordAddress: the offender lives or stays at an address: an existing one by $addressId
 // (visible to the writer), one with the same line and postcode that the writer can already see,
-// or a new one. An address only another agency can see is never matched (DESIGN.md §4 rule 3):
+// or a new one. An address only another agency can see is never matched (docs/design.md §4 rule 3):
 // the writer gets a new node, so the write reveals nothing recorded there by others.
 // A current main address ($main, no $to) ends the previous current main one the day before.
 //   status: writer statuses, ADDRESS_NOT_FOUND, NOT_AFTER_CURRENT ($from not after the

@@ -1,6 +1,6 @@
 // recordVehicleUse: the offender keeps, drives or travels in a vehicle: an existing one by
 // $vehicleId (visible to the writer), one with the same plate that the writer can already see,
-// or a new one. A vehicle only another agency can see is never matched (DESIGN.md §4 rule 3).
+// or a new one. A vehicle only another agency can see is never matched (docs/design.md §4 rule 3).
 //   status: writer statuses, VEHICLE_NOT_FOUND
 // include: offender_writer
 WITH o, status,

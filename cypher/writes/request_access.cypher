@@ -1,5 +1,5 @@
 // requestAccess: a principal asks the agency that manages an offender outside its scope for a
-// share (DESIGN.md §4 rule 8). The offender's lock is taken first, so two requests of one agency
+// share (docs/design.md §4 rule 8). The offender's lock is taken first, so two requests of one agency
 // for one offender queue here and the second sees the first as a duplicate.
 //   status: OK, NOT_FOUND (no such offender), IN_SCOPE (managed by or shared with the requester's
 //           agency already), DUPLICATE (a PENDING request of the agency for it exists)

@@ -25,7 +25,8 @@ ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 MIN_JAVA = 17
 #: Benchmarks only (bench/peer/README.md): a true value puts the instance's plugins folder on the
-#: server's class path and unrestricts apoc.*. The product itself needs no plugin (DESIGN.md §2).
+#: server's class path and unrestricts apoc.*. The product itself needs no plugin
+#: (docs/design.md §2).
 PLUGINS_ENV = "GRAPH_API_NEO4J_PLUGINS"
 UNRESTRICTED_APOC = "dbms.security.procedures.unrestricted=apoc.*"
 

@@ -1,4 +1,4 @@
-"""Access requests as either side sees them (DESIGN.md §4 rule 8): one statement per field.
+"""Access requests as either side sees them (docs/design.md §4 rule 8): one statement per field.
 
 A request is visible to the agency that asked and to the agency that now manages its offender;
 to anyone else it does not exist.

@@ -627,7 +627,7 @@ def plan_audit_trail(
     """The audit records of an offender, for SUPERVISORs of its managing agency only.
 
     Reading a trail discloses that offender: the answer carries its marker, so the read is in
-    the offender's own trail (DESIGN.md §4 rule 7).
+    the offender's own trail (docs/design.md §4 rule 7).
     """
     if not any(principal.has(role) for role in AUDIT_READERS):
         raise Forbidden("auditTrail needs the SUPERVISOR role")

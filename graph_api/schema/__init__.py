@@ -1,4 +1,4 @@
-"""The GraphQL schema (DESIGN.md §5): types, root fields and the extensions guarding them."""
+"""The GraphQL schema (docs/design.md §5): types, root fields and the extensions guarding them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Writes each request's audit record before its response leaves (DESIGN.md §6).
+"""Writes each request's audit record before its response leaves (docs/design.md §6).
 
 The outermost extension: it runs after the operation and after error coding. A request that
 consulted offender data and whose record cannot be written answers UNAVAILABLE with no data.

@@ -1,7 +1,7 @@
 """The Mutation root (issue 5): each field validates its input, runs one write transaction and
 answers with the changed object, read back as the client selected it.
 
-Writes follow DESIGN.md §4 rule 6 (docs/access-policy.md, "Writes"): the statement of each
+Writes follow docs/design.md §4 rule 6 (docs/access-policy.md, "Writes"): the statement of each
 field (`cypher/writes/`) checks the writer's scope itself. Every change is audited; a request
 with an `Idempotency-Key` header answers a retry with the first answer instead of writing twice.
 """

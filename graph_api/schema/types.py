@@ -1,4 +1,4 @@
-"""The register's GraphQL types (DESIGN.md §5).
+"""The register's GraphQL types (docs/design.md §5).
 
 Objects here are shaped by the planner: each root field runs one Cypher statement that returns
 nested maps keyed by the client's response keys, and every field below a root reads its value

@@ -1,4 +1,5 @@
-"""Access requests (DESIGN.md §4 rule 8): ask the managing agency for a share, decide, withdraw.
+"""Access requests (docs/design.md §4 rule 8): ask the managing agency for a share, decide,
+withdraw.
 
 Each is a `Write` like the other mutations (one transaction, audited, idempotent): the
 statement in `cypher/writes/` checks who may act on which request and returns a status.

@@ -143,7 +143,7 @@ async def execute(
     that answer (CONFLICT if it was for another document), and a new one stores this answer.
     With `audit`, the audit record of the change (built from the answer and the statement's
     record) is written in the
-    same transaction: no change stands without its record (DESIGN.md §6).
+    same transaction: no change stands without its record (docs/design.md §6).
 
     When the answer to the COMMIT is lost, that record tells whether the change committed
     (`_outcome.committed`, waiting up to `outcome_check_seconds` for the database): the client

@@ -1,6 +1,6 @@
 """The write rules checked before the database: roles, classifications, dates and formats.
 
-Each check raises the client's error naming the field (DESIGN.md §4 rule 6, §5); the rules that
+Each check raises the client's error naming the field (docs/design.md §4 rule 6, §5); the rules that
 need the graph (scope, shares, versions) are checked inside each write statement instead.
 """
 

@@ -1,4 +1,4 @@
-"""Request limits (DESIGN.md §9): each answers LIMIT_EXCEEDED naming the limit and its value,
+"""Request limits (docs/design.md §9): each answers LIMIT_EXCEEDED naming the limit and its value,
 a request just under each passes, and the documented queries fit the production defaults."""
 
 from __future__ import annotations

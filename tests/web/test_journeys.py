@@ -1,4 +1,4 @@
-"""The explorer's journeys in a real Chromium (DESIGN.md §10): each asserts on what the page
+"""The explorer's journeys in a real Chromium (docs/design.md §10): each asserts on what the page
 shows, runs axe-core on it, and saves screenshots to tests/web/artefacts/."""
 
 from __future__ import annotations

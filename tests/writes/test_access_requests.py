@@ -1,4 +1,4 @@
-"""Access requests (DESIGN.md §4 rule 8): a principal who meets a restricted nominal asks its
+"""Access requests (docs/design.md §4 rule 8): a principal who meets a restricted nominal asks its
 managing agency for a share; the managing agency approves (creating the share) or refuses;
 both sides see the request; every step is audited; bad input gets a clear code."""
 

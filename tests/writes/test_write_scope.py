@@ -1,4 +1,4 @@
-"""Who may write (DESIGN.md §4 rule 6): the managing agency or a CONTRIBUTE share, within the
+"""Who may write (docs/design.md §4 rule 6): the managing agency or a CONTRIBUTE share, within the
 writer's clearance and the share's ceiling; sharing, revoking and transfer; and a write seen
 at once by a sharing agency and never by a third, through the API as separate principals."""
 

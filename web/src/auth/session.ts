@@ -9,7 +9,7 @@ export interface Session {
   clearance: string;
   /** Epoch milliseconds after which the token is refused. */
   expiresAt: number;
-  /** Why the user is looking (DESIGN.md §4): asked before any data is shown, sent as X-Purpose. */
+  /** Why the user is looking (docs/design.md §4): asked before any data is shown, sent as X-Purpose. */
   purpose: string | null;
 }
 

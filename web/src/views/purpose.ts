@@ -1,4 +1,4 @@
-// The purpose of the session (DESIGN.md §4): asked before any data is shown, sent with every
+// The purpose of the session (docs/design.md §4): asked before any data is shown, sent with every
 // request, and written into the audit trail.
 import type { Session } from "../auth/session";
 import { h, replace } from "../dom";
