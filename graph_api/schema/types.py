@@ -293,8 +293,22 @@ LinkedPerson = Annotated[
 # --- places, vehicles, marks, intelligence --------------------------------------------------
 
 
+@strawberry.type
+class IntelligenceLinks:
+    """The intelligence list of an address or a vehicle, declared once."""
+
+    @strawberry.field(description="Intelligence about it, within the cap it was reached with.")
+    def intelligence(
+        self,
+        as_of: AsOf = None,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+    ) -> IntelligenceLinkConnection:
+        raise NotImplementedError
+
+
 @strawberry.type(description="A place where people live or stay.")
-class Address(Node):
+class Address(Node, IntelligenceLinks):
     id: strawberry.ID
     line1: str
     town: str
@@ -312,20 +326,9 @@ class Address(Node):
     ) -> ResidentLinkConnection:
         raise NotImplementedError
 
-    @strawberry.field(
-        description="Intelligence about the address, within the cap it was reached with."
-    )
-    def intelligence(
-        self,
-        as_of: AsOf = None,
-        first: First = DEFAULT_PAGE,
-        after: After = None,
-    ) -> IntelligenceLinkConnection:
-        raise NotImplementedError
-
 
 @strawberry.type(description="A vehicle, by its registration mark (stored without spaces).")
-class Vehicle(Node):
+class Vehicle(Node, IntelligenceLinks):
     id: strawberry.ID
     vrm: str
     make: str
@@ -339,17 +342,6 @@ class Vehicle(Node):
         first: First = DEFAULT_PAGE,
         after: After = None,
     ) -> VehicleUserLinkConnection:
-        raise NotImplementedError
-
-    @strawberry.field(
-        description="Intelligence about the vehicle, within the cap it was reached with."
-    )
-    def intelligence(
-        self,
-        as_of: AsOf = None,
-        first: First = DEFAULT_PAGE,
-        after: After = None,
-    ) -> IntelligenceLinkConnection:
         raise NotImplementedError
 
 
