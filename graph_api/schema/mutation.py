@@ -24,6 +24,7 @@ from graph_api.audit import Disclosure, audit_record
 from graph_api.db import CommitOutcomeUnknown
 from graph_api.domain import Role
 from graph_api.errors import BadUserInput, Conflict, Forbidden, NotFound, OutcomeUnknown
+from graph_api.photo_urls import sign_photo_paths
 from graph_api.planner import access_requests, roots
 from graph_api.planner.selection import by_response_key, root_selection
 from graph_api.schema.context import RequestContext
@@ -294,6 +295,8 @@ async def _commit(
         )  # fmt: skip
     if outcome.replayed:  # a replayed answer discloses data again: the request's record says so
         context.disclosure.saw(info.field_name, outcome.value)
+    # Photo URLs are stored and replayed as bare paths: signed here, for whoever asked now.
+    sign_photo_paths(context.settings, principal, outcome.value)
     return outcome.value
 
 
