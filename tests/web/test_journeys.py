@@ -268,6 +268,7 @@ def test_restricted_nominal_is_drawn_grey_with_its_agency(
     expect(details).to_contain_text("Restricted nominal (outside your agency's scope)")
     expect(details).to_contain_text(f"{agency['name']} ({agency['code']})")
     expect(details.get_by_role("button", name="Open profile")).to_have_count(0)
+    expect(details.get_by_role("button", name="Request access")).to_be_visible()
     watched.shot("7-restricted-nominal")
 
 
@@ -541,6 +542,7 @@ def test_request_access_to_a_restricted_nominal_then_the_managing_agency_approve
     )
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
+    expect(card.locator(".request-state")).to_be_focused()  # where the button was
     expect(card.locator(".request-state")).to_contain_text("pending")
     expect(card.get_by_role("button", name="Request access")).to_have_count(0)
     page.get_by_role("link", name="Access requests").click()

@@ -15,8 +15,13 @@ export interface RestrictedTarget {
 
 let opened = 0;
 
-/** Open the dialog; `done` gets the request once it is made. Focus returns where it was. */
-export function openRequestAccess(nominal: RestrictedTarget, done: (made: AccessRequestRowFragment) => void): HTMLDialogElement {
+/** Open the dialog; `done` gets the request once it is made. Focus returns where it was, or,
+ * when that is gone (the button a request replaces), to `focusAfter()`. */
+export function openRequestAccess(
+  nominal: RestrictedTarget,
+  done: (made: AccessRequestRowFragment) => void,
+  focusAfter: () => HTMLElement | null = () => null,
+): HTMLDialogElement {
   const n = ++opened;
   const returnTo = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   const agency = nominal.managingAgency;
@@ -47,7 +52,7 @@ export function openRequestAccess(nominal: RestrictedTarget, done: (made: Access
   });
   dialog.addEventListener("close", () => {
     dialog.remove();
-    returnTo?.focus();
+    (returnTo?.isConnected ? returnTo : focusAfter())?.focus();
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();

@@ -38,12 +38,12 @@ export function accessRequestBlock(nominal: RestrictedCardFragment): HTMLElement
   const block = h("div", { class: "access-request" });
   const render = (current: RestrictedCardFragment["accessRequest"]) => {
     replace(block,
-      current ? h("p", { class: "request-state", "data-state": current.state }, describeRequest(current)) : null,
+      current ? h("p", { class: "request-state", "data-state": current.state, tabindex: -1 }, describeRequest(current)) : null,
       mayRequestAgain(current)
         ? h("button", { type: "button", onclick: () => openRequestAccess(nominal, (made) => {
           nominal.accessRequest = made; // remembered wherever this nominal is shown again
           render(made);
-        }) }, "Request access")
+        }, () => block.querySelector<HTMLElement>(".request-state")) }, "Request access")
         : null);
   };
   render(nominal.accessRequest);
