@@ -78,7 +78,9 @@ class MappaRecords:
             code, title = rng.choice(pool)
             conviction_id = sink._id("cnv")
             court = (
-                f"Crown Court at {town}" if index or rng.random() < 0.5 else f"{town} Magistrates' Court"
+                f"Crown Court at {town}"
+                if index or rng.random() < 0.5
+                else f"{town} Magistrates' Court"
             )
             sink._add(
                 "Conviction",
@@ -133,9 +135,7 @@ class MappaRecords:
         custody_id = sink._id("cus")
         since = min(self.today - 30, convicted + rng.randint(0, 30))
         current = r < 0.17
-        expected = (
-            self.today + rng.randint(1, 365) if current else since + rng.randint(180, 2500)
-        )
+        expected = self.today + rng.randint(1, 365) if current else since + rng.randint(180, 2500)
         released = None if current else min(expected, self.today - rng.randint(1, 1500))
         released = None if released is None else max(released, since + 30)
         sink._add(
@@ -227,7 +227,7 @@ class MappaRecords:
                         "to": date.fromordinal(share_until),
                         "ceiling": ceiling,
                         "mode": "READ",
-                        "justification": f"MAPPA meeting {meeting_id} (rule 11)",
+                        "justification": "MAPPA meeting (rule 11)",
                         "meeting": meeting_id,
                     },
                 )
@@ -242,7 +242,7 @@ class MappaRecords:
             due = held + rng.randint(14, 56)
             done = (
                 None
-                if due >= self.today and rng.random() < 0.7 or rng.random() < 0.2
+                if (due >= self.today and rng.random() < 0.7) or rng.random() < 0.2
                 else min(self.today, due - rng.randint(0, 10))
             )
             action_id = sink._id("act")
