@@ -15,6 +15,7 @@ from graph_api.planner.projection import DEFAULT_PAGE, PHOTO_PATH_MARK
 from graph_api.planner.selection import by_response_key, root_selection
 from graph_api.schema.context import RequestContext
 from graph_api.schema.enums import AccessRequestState, Gender, LinkType, MarkType, Side
+from graph_api.schema.links import Node
 from graph_api.schema.mappa import MappaQueries
 from graph_api.schema.reference import Agency, Me
 from graph_api.schema.types import (
@@ -28,7 +29,6 @@ from graph_api.schema.types import (
     MarkVocabulary,
     NearbyOffender,
     Network,
-    Node,
     Offender,
     OffenderConnection,
     OffenderFilter,

@@ -322,12 +322,12 @@ def record_mappa_decisions(
             f"no MAPPA meeting '{meeting_id}' about this offender is visible to you"
         ),
     }
-    for i, row in enumerate(rows):
+    for i, action in enumerate(actions):
         refusals[f"DUE_BEFORE_MEETING_{i}"] = BadUserInput(
-            f"`actions[{i}].dueOn` ({row['dueOn'].isoformat()}) is before the meeting"
+            f"`actions[{i}].dueOn` ({action.due_on.isoformat()}) is before the meeting"
         )
         refusals[f"NOT_ATTENDING_{i}"] = BadUserInput(
-            f"`actions[{i}].ownerAgency` {row['ownerAgency']} is neither the chair nor an "
+            f"`actions[{i}].ownerAgency` {rows[i]['ownerAgency']} is neither the chair nor an "
             "attending agency of the meeting"
         )
     return Write(
@@ -364,6 +364,5 @@ def mark_action_done(
             ),
             "NOT_OWNER": Forbidden("only the agency that owns an action marks it done"),
             "DONE": Conflict("the action is already marked done"),
-            "BEFORE_MEETING": BadUserInput("`on` is before the meeting that agreed the action"),
         },
     )
