@@ -837,7 +837,7 @@ class PolicyOracle:
     def _due_items(self, offender_id: str) -> Iterator[tuple[str, dt.date, str]]:
         nodes = self.graph.nodes
         for link in self.graph.incident[offender_id]:
-            if link.rank > self.clearance:
+            if link.type not in FACT_LINKS or link.rank > self.clearance:
                 continue
             other = nodes[link.other(offender_id)]
             if link.type == "ASSESSED" and link.props.get("to") is None:

@@ -57,6 +57,10 @@ def plan_due(
     """`mappaDue`: items due from `from` (default today) to `until` (default 30 days on), or
     with `overdue` those due before today and still open; earliest first."""
     today = today or dt.date.today()
+    if overdue and (from_ is not None or until is not None):
+        raise BadUserInput(
+            "`overdue` asks for everything due before today: leave out `from` and `until`"
+        )
     start = from_ or today
     end = until or start + dt.timedelta(days=DEFAULT_WINDOW_DAYS)
     if end < start:
