@@ -36,7 +36,7 @@ def raw_graph(driver: neo4j.Driver, database: str, tiny_graph: dict[str, Any]) -
 
 def _busiest_agency(graph: RawGraph) -> str:
     managers = Counter(o.props["managingAgency"] for o in graph.of_kind("Offender"))
-    return managers.most_common(1)[0][0]
+    return str(managers.most_common(1)[0][0])
 
 
 async def _all_pages(
