@@ -800,6 +800,18 @@ class PolicyOracle:
                 withheld = True
         return sorted(shares), sorted((a, k, n) for (a, k), n in counts.items()), withheld
 
+    def meeting_shares(self, meeting_id: str) -> set[tuple[str, str, str, dt.date, dt.date]]:
+        """Rule 11: the READ shares a meeting gives, (offender, agency, ceiling, from, to),
+        read from the meeting's own record."""
+        meeting = self.graph.nodes[meeting_id].props
+        [offender] = [
+            link.end for link in self.graph.incident[meeting_id] if link.type == "REVIEWS"
+        ]
+        return {
+            (offender, code, meeting["shareCeiling"], meeting["shareFrom"], meeting["shareUntil"])
+            for code in meeting["attendingAgencies"]
+        }
+
     def _visible_meeting(self, offender_id: str, meeting_id: str | None) -> str | None:
         """A share's meeting, named only when the viewer may see that meeting."""
         return next(

@@ -171,7 +171,7 @@ def _cover(o: dict[str, Any], context: PackContext, marking: str, reference: str
         ("Managing agency", f"{_e(agency['name'])} ({_e(agency['code'])})"),
         ("Public protection", _e(agency.get("publicProtectionContact"))),
     ]
-    rows = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
+    rows = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in facts)
     withheld = [name for name, key in _LISTS if (o.get(key) or {}).get("withheld")] + (
         ["photographs"] if o["photosWithheld"] else []
     )
@@ -185,7 +185,8 @@ def _cover(o: dict[str, Any], context: PackContext, marking: str, reference: str
         f'<section class="cover"><h1>MAPPA meeting pack</h1>'
         f"<p>Protective marking: <strong>{escape(marking)}</strong> (the highest classification "
         "of anything in this pack). Handle, store and destroy accordingly.</p>"
-        f'<div class="who">{picture}<dl class="facts">{rows}</dl></div>{note}'
+        f'<table class="who"><tr><td class="photo">{picture}</td>'
+        f'<td><table class="facts">{rows}</table></td></tr></table>{note}'
         f"<p>Prepared {escape(context.generated_at.strftime('%d %B %Y %H:%M UTC'))} for "
         f"{escape(context.user_id)} ({escape(context.agency)}), purpose: "
         f"“{escape(context.purpose)}”.</p><p><strong>{escape(reference)}</strong>: this "
