@@ -23,6 +23,7 @@ from graph_api.errors import ApiError, Unauthenticated, Unavailable
 from graph_api.http_guard import correlation_id, install_http_guard, request_id
 from graph_api.identity import AgencyRegistry, Principal, principal_from_header
 from graph_api.metrics import metrics_response
+from graph_api.pack import pack_routes
 from graph_api.photos import photo_routes
 from graph_api.request_body import MalformedBody, decode_body
 from graph_api.request_log import RequestObserver, observation
@@ -245,8 +246,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # The explorer's pages first: in development mode they answer GET /graphql with GraphiQL.
     app.include_router(web_routes(settings, database))
+    schema = build_schema(settings)
     graphql = GraphQLEndpoint(
-        build_schema(settings),
+        schema,
         context,
         graphql_ide=None,  # GraphiQL is served from local files by graph_api/web.py
         allow_queries_via_get=False,
@@ -257,6 +259,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         Route("/graphql", IdentifiedFirst(graphql, principal_or_error), methods=["GET", "POST"])
     )
     app.include_router(photo_routes(settings, database, identify))
+    # The meeting pack is a client of the same schema (one query, then rendering).
+    app.include_router(pack_routes(settings, database, schema, identify))
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -39,6 +39,7 @@ from graph_api.schema.enums import (
     Side,
     VehicleRole,
 )
+from graph_api.schema.mappa import MappaMutations
 from graph_api.schema.reference import Agency
 from graph_api.schema.types import AccessRequest, Nominal, Offender
 
@@ -399,7 +400,7 @@ _OUTCOMES = (
 
 
 @strawberry.type(description=_OUTCOMES)
-class Mutation(AccessRequestMutations):
+class Mutation(AccessRequestMutations, MappaMutations):
     @strawberry.mutation(
         description="Add an agency to the register. Requires ADMIN, of the register's owning "
         "agency."
