@@ -19,7 +19,7 @@ import strawberry
 from graphql import print_ast
 from strawberry.types import Info
 
-from graph_api import cypher_files, writes
+from graph_api import cypher_files, events, writes
 from graph_api.audit import Disclosure, audit_record
 from graph_api.db import CommitOutcomeUnknown
 from graph_api.domain import Role
@@ -294,6 +294,8 @@ async def _commit(
         )  # fmt: skip
     if outcome.replayed:  # a replayed answer discloses data again: the request's record says so
         context.disclosure.saw(info.field_name, outcome.value)
+    else:  # its change event is committed: this process's subscribers hear of it at once
+        events.hub(context.database, context.settings).feed.poke()
     return outcome.value
 
 
