@@ -21,10 +21,13 @@ if TYPE_CHECKING:
     from graph_api.planner.projection import Projector
     from graph_api.planner.selection import Selected
 
-#: Cypher: the receiving principal may be told of event `e` about offender `o` whose ceiling is
-#: `c` (docs/access-policy.md): in scope with the event's classification within the ceiling,
-#: or an access request its own agency made (the offender then a RestrictedNominal).
-DELIVERABLE = "((c > 0 AND $rank[e.classification] <= c) OR e.requesterAgency = $agency)"
+
+def deliverable(classification: str, requester: str, c: str) -> str:
+    """Cypher: the receiving principal may be told of a change classified `classification`
+    about an offender whose ceiling for it is `c` (docs/access-policy.md, "Change events"): in
+    scope with the classification within the ceiling, or an access request its own agency
+    made (`requester`; the offender then shown as a RestrictedNominal)."""
+    return f"(({c} > 0 AND $rank[{classification}] <= {c}) OR {requester} = $agency)"
 
 
 def event_map(projector: Projector, selection: Selected, event: str, offender: str, c: str) -> str:
@@ -61,7 +64,8 @@ def plan_changes(
         "AND ($kinds IS NULL OR e.kind IN $kinds) "
         "AND ($offenderIds IS NULL OR e.offenderId IN $offenderIds) "
         "MATCH (o:Offender {id: e.offenderId}) "
-        f"WITH e, o, {access.ceiling('o', 's0')} AS c WHERE {DELIVERABLE} "
+        f"WITH e, o, {access.ceiling('o', 's0')} AS c "
+        f"WHERE {deliverable('e.classification', 'e.requesterAgency', 'c')} "
         f"RETURN e.seq AS seq, {event_map(projector, selection, 'e', 'o', 'c')} AS result "
         "ORDER BY seq"
     )

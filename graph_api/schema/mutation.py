@@ -26,6 +26,7 @@ from graph_api.domain import Role
 from graph_api.errors import BadUserInput, Conflict, Forbidden, NotFound, OutcomeUnknown
 from graph_api.planner import access_requests, roots
 from graph_api.planner.selection import by_response_key, root_selection
+from graph_api.schema.alerts import AlertMutations
 from graph_api.schema.context import RequestContext
 from graph_api.schema.enums import (
     AddressKind,
@@ -451,7 +452,7 @@ _OUTCOMES = (
 
 
 @strawberry.type(description=_OUTCOMES)
-class Mutation(AccessRequestMutations):
+class Mutation(AccessRequestMutations, AlertMutations):
     @strawberry.mutation(
         description="Add an agency to the register. Requires ADMIN, of the register's owning "
         "agency."

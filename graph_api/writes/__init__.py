@@ -3,7 +3,8 @@
 `_commands` turns each mutation's input into a `Write` (checking roles, classifications, dates
 and formats); `execute` runs it with its statement from `cypher/writes/`, which checks the
 writer's scope and returns a status, maps that status to the client's error, reads the changed
-object back and keeps the idempotency key, all in one transaction. `_rules` says who may write.
+object back, keeps the idempotency key and records the audit record and the change event, all in
+one transaction. `_rules` says who may write; `_watch` keeps a user's watch list.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from graph_api.writes._execute import (
     Idempotency,
     Outcome,
     Write,
+    change_event,
     decode_answer,
     encode_answer,
     execute,
@@ -46,6 +48,7 @@ from graph_api.writes._rules import (
     require_role,
     role_names,
 )
+from graph_api.writes._watch import watch
 
 __all__ = [
     "FACT_WRITERS",
@@ -59,6 +62,7 @@ __all__ = [
     "add_mark",
     "add_photo",
     "add_risk_assessment",
+    "change_event",
     "create_offender",
     "decide_access_request",
     "decode_answer",
@@ -77,5 +81,6 @@ __all__ = [
     "share_offender",
     "transfer_management",
     "update_offender",
+    "watch",
     "withdraw_access_request",
 ]
