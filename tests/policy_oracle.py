@@ -316,9 +316,12 @@ class PolicyOracle:
         the viewer when its offender is in scope now and the change's classification is within
         the offender's ceiling, or when it is an access request the viewer's agency made."""
         offender = event["offenderId"]
-        if offender in self.graph.nodes and self.in_scope(offender):
-            if RANK[event["classification"]] <= self.ceiling(offender):
-                return True
+        if (
+            offender in self.graph.nodes
+            and self.in_scope(offender)
+            and RANK[event["classification"]] <= self.ceiling(offender)
+        ):
+            return True
         return bool(event.get("requesterAgency") == self.viewer.agency)
 
     # --- links and caps -----------------------------------------------------------------------

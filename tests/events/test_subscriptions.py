@@ -28,7 +28,7 @@ from .support import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable
+    from collections.abc import Callable, Iterator
 
     import neo4j
     from websockets.asyncio.client import ClientConnection
@@ -46,9 +46,9 @@ REVOKE = "mutation ($o: ID!, $a: String!) { revokeShare(offenderId: $o, agency: 
 @pytest.fixture(autouse=True)
 def _leave_the_tiny_graph_as_generated(
     driver: neo4j.Driver, tiny_graph: dict[str, Any]
-) -> AsyncIterator[None]:
+) -> Iterator[None]:
     del tiny_graph
-    yield  # type: ignore[misc]
+    yield
     delete_api_created(driver)
 
 
@@ -348,10 +348,15 @@ async def test_limits_per_socket_per_user_and_per_second(
         assert "GRAPH_API_MAX_CONNECTIONS_PER_USER" in closed.value.rcvd.reason
         # A flood of messages.
         with pytest.raises(websockets.ConnectionClosed) as flooded:
-            for _ in range(20):
-                await ws.send(json.dumps({"type": "ping"}))
-            while True:
-                await asyncio.wait_for(ws.recv(), 5)
+            await _flood(ws)
         assert flooded.value.rcvd is not None
         assert flooded.value.rcvd.code == 4429
         assert "GRAPH_API_MAX_MESSAGES_PER_SECOND" in flooded.value.rcvd.reason
+
+
+async def _flood(ws: ClientConnection) -> None:
+    """Twenty pings at once, then read until the server closes the socket."""
+    for _ in range(20):
+        await ws.send(json.dumps({"type": "ping"}))
+    while True:
+        await asyncio.wait_for(ws.recv(), 5)
