@@ -41,6 +41,34 @@ def _memory_run(
     console.print(f"peak RSS {max(r['rss_mb'] for r in rows):.0f} MB; bench/results/{output}.md")
 
 
+def _events_run(options: Any, subscribers: str, count: int) -> None:
+    """`bench --events`: delivery latency and the write overhead of change events."""
+    import asyncio
+
+    from bench.events import run_events
+    from bench.run import bench_settings, ensure_dataset
+    from bench.workload import biggest_agency
+
+    counts = tuple(int(n) for n in subscribers.split(",") if n.strip())
+    settings = bench_settings(options.instance, options.port)
+    driver, database = ensure_dataset(
+        settings, options.scale, options.seed, console.print, replace_data=options.replace_data
+    )
+    with driver:
+        agency = options.agency or biggest_agency(driver, database)
+        records, _, _ = driver.execute_query(
+            "MATCH (o:Offender {managingAgency: $agency}) RETURN o.id AS id ORDER BY id LIMIT 20",
+            agency=agency,
+            database_=database,
+        )
+    asyncio.run(
+        run_events(
+            settings, agency, [r["id"] for r in records], counts, count,
+            options.output or "events", console.print,
+        )
+    )  # fmt: skip
+
+
 def bench_command(
     scale: Annotated[
         str, typer.Option(help="Dataset preset, loaded into the instance if not there.")
@@ -115,6 +143,21 @@ def bench_command(
     api_port: Annotated[
         int | None, typer.Option(help="Port of the API server the memory and soak modes start.")
     ] = None,
+    events: Annotated[
+        bool,
+        typer.Option(
+            "--events",
+            help="Instant sharing (bench/events.py): change-event delivery latency with "
+            "--event-subscribers on one and on two API processes, and the write latency the "
+            "event adds.",
+        ),
+    ] = False,
+    event_subscribers: Annotated[
+        str, typer.Option(help="Comma-separated subscriber counts of --events.")
+    ] = "1,100,1000",
+    event_count: Annotated[
+        int, typer.Option(min=1, help="Changes written per --events cell.")
+    ] = 20,
 ) -> None:
     """Measure the API against hand-written Cypher and the peer (issues 3 and 6).
 
@@ -143,6 +186,9 @@ def bench_command(
     from bench.targets import TargetError
 
     chosen = run_step(options)
+    if events:
+        run_step(lambda: _events_run(chosen, event_subscribers, event_count))
+        return
     if memory is not None or soak is not None:
         run_step(lambda: _memory_run(chosen, memory, soak, api_port))
         return

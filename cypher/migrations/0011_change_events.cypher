@@ -1,8 +1,7 @@
 // Change events (issue 15, docs/design.md §11): every write records one `ChangeEvent` in its own
 // transaction (an outbox). `seq` is the global order and the cursor subscribers resume from; each
-// replica tails the events by it. One `EventSequence` node hands out the numbers: a write takes
-// its lock last, just before committing, so numbers are given in commit order (the first
-// write makes it: `cypher/writes/change_event.cypher`).
+// replica tails the events by it. Events are numbered after they commit, by one `EventSequence`
+// node (`cypher/queries/sequence_events.cypher`); until then they carry the label `Unsequenced`.
 CREATE CONSTRAINT change_event_seq IF NOT EXISTS FOR (n:ChangeEvent) REQUIRE n.seq IS UNIQUE;
 CREATE INDEX change_event_offender IF NOT EXISTS FOR (n:ChangeEvent) ON (n.offenderId, n.seq);
 CREATE INDEX change_event_at IF NOT EXISTS FOR (n:ChangeEvent) ON (n.at);

@@ -3,8 +3,10 @@ their sequence number and wakes the subscriptions when new ones are committed.
 
 Every replica tails the same database, so an event written through any replica reaches the
 subscribers of all of them; a write made through this process wakes the feed at once (`poke`),
-one made elsewhere within `GRAPH_API_EVENT_POLL_SECONDS`. The feed only learns how far the
-sequence has reached: each subscription reads the events themselves, with its own policy check.
+one made elsewhere within `GRAPH_API_EVENT_POLL_SECONDS`. Events are written without a number
+(so concurrent writes never wait for each other's commit); the first process that sees one
+numbers it (`sequence_events.cypher`). The feed only learns how far the numbers reach: each
+subscription reads the events themselves, with its own policy check.
 """
 
 from __future__ import annotations
@@ -39,13 +41,29 @@ class ChangeFeed:
         #: Why the feed cannot be read now (the database is unavailable), or None.
         self.outage: DatabaseUnavailable | None = None
         self._changed = asyncio.Condition()
-        self._poked = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._users = 0
+        self._numbering: asyncio.Task[None] | None = None
+        self._again = False
 
     def poke(self) -> None:
-        """A change was committed through this process: read the head now."""
-        self._poked.set()
+        """A change was committed through this process: number it (in the background, after
+        the write has answered) and wake this process's subscribers."""
+        if self._numbering is None or self._numbering.done():
+            self._numbering = asyncio.create_task(self._number(), name="change-numbering")
+        else:
+            self._again = True  # committed while numbering: one more round
+
+    async def _number(self) -> None:
+        while True:
+            self._again = False
+            try:
+                head = await self.read_head()
+            except DatabaseUnavailable:  # the tail, or the next write, numbers it
+                return
+            await self._publish(head, None)
+            if not self._again:
+                return
 
     @contextlib.asynccontextmanager
     async def following(self) -> AsyncIterator[ChangeFeed]:
@@ -81,6 +99,9 @@ class ChangeFeed:
                 await asyncio.wait_for(self._changed.wait_for(ready), timeout)
 
     async def close(self) -> None:
+        if self._numbering is not None:
+            with contextlib.suppress(Exception):
+                await self._numbering
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -88,9 +109,12 @@ class ChangeFeed:
             self._task = None
 
     async def read_head(self) -> int:
-        """The head, read from the database now (DatabaseUnavailable while it is down)."""
+        """The head, read from the database now, once every event committed so far has its
+        number (DatabaseUnavailable while the database is down)."""
         with deadline.request_deadline(self.database.timeout):
             [record] = await self.database.read(cypher_files.query("change_head"))
+            if record["pending"]:
+                [record] = await self.database.write(cypher_files.query("sequence_events"))
         return int(record["last"])
 
     async def _tail(self) -> None:
@@ -108,9 +132,7 @@ class ChangeFeed:
                     log.info("change feed: the database answers again")
                 await self._publish(head, None)
                 pause = self.poll_seconds
-            self._poked.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._poked.wait(), pause)
+            await asyncio.sleep(pause)
 
     async def _publish(self, head: int | None, outage: DatabaseUnavailable | None) -> None:
         if head == self.head and (outage is None) == (self.outage is None):

@@ -77,7 +77,8 @@ CHANGE = "CHANGE"
 
 def _changes() -> str:
     return (
-        "MATCH (e:ChangeEvent) WHERE e.at >= $sinceTime AND coalesce(e.userId, '') <> $userId "
+        "MATCH (e:ChangeEvent) WHERE e.at >= $sinceTime AND e.seq IS NOT NULL "
+        "AND coalesce(e.userId, '') <> $userId "
         "AND (e.kind IN $changeKinds "
         "OR (e.kind = 'decideAccessRequest' AND e.requesterAgency = $agency) "
         "OR EXISTS { MATCH (:Watch {userId: $userId, offenderId: e.offenderId}) }) "

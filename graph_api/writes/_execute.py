@@ -250,11 +250,8 @@ async def execute(
         if audit is not None:
             written[:] = [audit(value, record)]
             await tx.run(cypher_files.query("audit_records"), {"records": written})
-        if write.emits_event:  # last: the sequence's lock is held only until the commit
-            [event] = await tx.run(
-                cypher_files.write("change_event"), {"event": change_event(write, record)}
-            )
-            record = {**record, "eventSeq": event["seq"]}
+        if write.emits_event:
+            await tx.run(cypher_files.write("change_event"), {"event": change_event(write, record)})
         return Outcome(value, replayed=False, record=record)
 
     try:

@@ -57,9 +57,16 @@ def _leave_the_tiny_graph_as_generated(
 
 
 async def _alerts(graphql: Callable[..., Any], token: str, **variables: Any) -> list[Any]:
-    body = await graphql(ALERTS, {"first": 100, **variables}, token=token)
-    assert "errors" not in body, body
-    return [edge["node"] for edge in body["data"]["alerts"]["edges"]]
+    """Every alert of the principal, page after page."""
+    found: list[Any] = []
+    while True:
+        body = await graphql(ALERTS, {"first": 100, **variables}, token=token)
+        assert "errors" not in body, body
+        page = body["data"]["alerts"]
+        found += [edge["node"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return found
+        variables["after"] = page["pageInfo"]["endCursor"]
 
 
 async def test_changes_and_due_dates_reach_the_inbox_as_the_policy_allows(

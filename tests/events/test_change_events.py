@@ -3,6 +3,7 @@ derived from the `Write` alone; no event without a change, no change without its
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -39,12 +40,18 @@ def _leave_the_tiny_graph_as_generated(
     delete_api_created(driver)
 
 
-def _events(driver: neo4j.Driver, offender_id: str) -> list[dict[str, Any]]:
-    records, _, _ = driver.execute_query(
-        "MATCH (e:ChangeEvent {offenderId: $id}) RETURN properties(e) AS e ORDER BY e.seq",
-        id=offender_id,
-    )
-    return [dict(r["e"]) for r in records]
+async def _events(driver: neo4j.Driver, offender_id: str) -> list[dict[str, Any]]:
+    """The offender's events, once numbered (the writing process numbers them just after)."""
+    for _ in range(100):
+        records, _, _ = driver.execute_query(
+            "MATCH (e:ChangeEvent {offenderId: $id}) RETURN properties(e) AS e ORDER BY e.seq",
+            id=offender_id,
+        )
+        events = [dict(r["e"]) for r in records]
+        if all(e.get("seq") is not None for e in events):
+            return events
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"events left without a number: {events}")
 
 
 def test_the_event_is_derived_from_any_write_and_what_its_statement_returns() -> None:
@@ -97,7 +104,7 @@ async def test_each_change_writes_one_event_and_a_refused_one_none(
     assert refused["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert "errors" not in await graphql(WATCH, {"o": offender}, token=writer)
 
-    events = _events(driver, offender)
+    events = await _events(driver, offender)
     assert [e["kind"] for e in events] == ["createOffender", "addIntelligence", "recordAddress"]
     created, intel, lives = events
     assert created["agency"] == OWNER
@@ -121,7 +128,7 @@ async def test_access_requests_name_the_agency_that_asked(
     asked = await graphql(REQUEST, {"o": offender}, token=mint(OUTSIDER))
     request_id = asked["data"]["requestAccess"]["id"]
     assert "errors" not in await graphql(DECIDE, {"id": request_id}, token=owner)
-    events = _events(driver, offender)
+    events = await _events(driver, offender)
     assert [e["kind"] for e in events] == [
         "createOffender",
         "requestAccess",
