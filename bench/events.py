@@ -30,6 +30,7 @@ import websockets
 from bench.run import RESULTS_DIR
 from bench.targets import ApiServer
 from graph_api import writes
+from graph_api.audit import Disclosure, audit_record
 from graph_api.db import Database
 from graph_api.domain import Classification, HandlingCode, InformationGrade, Role
 from graph_api.identity import Principal, mint_token
@@ -204,7 +205,7 @@ async def write_overhead(
                     )  # fmt: skip
                     write = dataclasses.replace(write, emits_event=with_event)
                     started = time.perf_counter()
-                    await writes.execute(database, write)
+                    await writes.execute(database, write, audit=_audit(offender))
                     timings[with_event].append((time.perf_counter() - started) * 1000)
 
             per_worker = max(2, writes_per_cell // concurrency)
@@ -230,6 +231,20 @@ async def write_overhead(
     finally:
         await database.close()
     return rows
+
+
+def _audit(offender: str) -> Callable[[Any, dict[str, Any]], dict[str, Any]]:
+    """The write's audit record, as the API writes one (the event shares its statement)."""
+    principal = Principal(
+        "bench-writer", "-", frozenset({Role.OFFENDER_MANAGER}), Classification.SECRET, "bench"
+    )
+
+    def record(value: Any, _: dict[str, Any]) -> dict[str, Any]:
+        disclosure = Disclosure()
+        disclosure.changed("addIntelligence", offender, {}, value)
+        return audit_record(principal, "bench", None, MUTATION, disclosure)
+
+    return record
 
 
 async def mutation_p50(url: str, token: str, offender: str, count: int) -> float:

@@ -5,6 +5,7 @@ changes nothing and no change stands without its event (docs/design.md §11)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -167,6 +168,18 @@ def decode_answer(text: str) -> Any:
     return json.loads(text, object_hook=untagged)
 
 
+@functools.cache
+def _bookkeeping(audited: bool, event: bool) -> str:
+    """The statement writing a change's audit record, its change event, or both."""
+    if not event:
+        return cypher_files.query("audit_records")
+    if not audited:
+        return cypher_files.write("change_event")
+    return (
+        f"CALL () {{ {cypher_files.write('change_event')} }} {cypher_files.query('audit_records')}"
+    )
+
+
 async def _refresh_name_keys(tx: Transaction, offender_id: str) -> None:
     [names] = await tx.run(cypher_files.write("offender_names"), {"offenderId": offender_id})
     aliases = list(names["aliases"])
@@ -247,11 +260,15 @@ async def execute(
                     "offenderId": write.offender_id,
                 },
             )
+        # The audit record and the change event travel in one statement (one round trip).
+        bookkeeping: dict[str, Any] = {}
         if audit is not None:
             written[:] = [audit(value, record)]
-            await tx.run(cypher_files.query("audit_records"), {"records": written})
+            bookkeeping["records"] = written
         if write.emits_event:
-            await tx.run(cypher_files.write("change_event"), {"event": change_event(write, record)})
+            bookkeeping["event"] = change_event(write, record)
+        if bookkeeping:
+            await tx.run(_bookkeeping(audit is not None, write.emits_event), bookkeeping)
         return Outcome(value, replayed=False, record=record)
 
     try:
