@@ -276,8 +276,8 @@ async def run_events(
     environment = {
         "GRAPH_API_LOCAL_INSTANCE": settings.graph_api_local_instance,
         "GRAPH_API_LOCAL_PORT": str(settings.local_port),
-        # Bench subscribers are distinct users; a process holds all of them.
-        "GRAPH_API_MAX_CONNECTIONS_PER_USER": "10",
+        # Every subscriber's socket comes from this one address.
+        "GRAPH_API_MAX_CONNECTIONS_PER_CLIENT": str(4 * max(subscriber_counts) + 64),
     }
     secret = settings.graph_api_jwt_secret
     if secret is not None:

@@ -50,9 +50,15 @@ UNAVAILABLE = (
 )
 
 
+#: How long the records of a delivery statement serve other subscribers asking the same (the
+#: same statement, policy parameters and range of events). The events of a range are fixed once
+#: numbered, so this is only how far "the moment of delivery" may lie before the handing over.
+REUSE_SECONDS = 0.5
+
+
 class SharedReads:
-    """Runs each distinct (statement, parameters) once at a time, sharing its records with
-    every caller that asks for the same while it runs."""
+    """Runs each distinct (statement, parameters) once, sharing its records with every caller
+    that asks for the same while it runs or within `REUSE_SECONDS` after."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -64,8 +70,15 @@ class SharedReads:
         if task is None:
             task = asyncio.create_task(self._read(cypher, parameters))
             self._running[key] = task
-            task.add_done_callback(lambda _: self._running.pop(key, None))
+            task.add_done_callback(lambda _: self._forget_later(key))
         return await asyncio.shield(task)
+
+    def _forget_later(self, key: str) -> None:
+        task = self._running.get(key)
+        if task is not None and (task.cancelled() or task.exception() is not None):
+            del self._running[key]  # a failure is not shared with later callers
+            return
+        asyncio.get_running_loop().call_later(REUSE_SECONDS, self._running.pop, key, None)
 
     async def _read(self, cypher: str, parameters: dict[str, Any]) -> list[dict[str, Any]]:
         with deadline.request_deadline(self.database.timeout):

@@ -367,3 +367,37 @@ async def _flood(ws: ClientConnection) -> None:
         await ws.send(json.dumps({"type": "ping"}))
     while True:
         await asyncio.wait_for(ws.recv(), 5)
+
+
+async def test_the_readme_example_follows_an_offender(
+    settings: Settings,
+    graphql: Callable[..., Any],
+    mint: Callable[..., str],
+    writer: str,
+    create: Callable[..., Any],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """docs/examples/subscribe.py, as the README runs it."""
+    import importlib.util
+
+    from graph_api.settings import PROJECT_ROOT
+
+    spec = importlib.util.spec_from_file_location(
+        "subscribe_example", PROJECT_ROOT / "docs" / "examples" / "subscribe.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    offender = await create()
+    async with served(settings) as url:
+        following = asyncio.create_task(
+            example.follow(url, mint(OWNER), "case review", [offender], None, limit=1)
+        )
+        await asyncio.sleep(1.0)
+        await _ok(graphql, INTELLIGENCE, {"input": intelligence(offender)}, writer)
+        cursor = await asyncio.wait_for(following, 20)
+    printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert printed["cursor"] == cursor
+    assert printed["kind"] == "addIntelligence"
+    assert printed["offender"]["id"] == offender
