@@ -12,24 +12,24 @@ import weakref
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from graph_api.events._delivery import SharedReads, Subscriber, deliveries
+from graph_api.events._delivery import Dispatcher, Subscriber, deliveries
 from graph_api.events._feed import ChangeFeed
 
 if TYPE_CHECKING:
     from graph_api.db import Database
     from graph_api.settings import Settings
 
-__all__ = ["ChangeFeed", "EventHub", "SharedReads", "Subscriber", "deliveries", "hub"]
+__all__ = ["ChangeFeed", "Dispatcher", "EventHub", "Subscriber", "deliveries", "hub"]
 
 
 class EventHub:
-    """What one API process shares among its subscriptions: the feed, the shared reads, and
+    """What one API process shares among its subscriptions: the feed, the dispatcher, and
     how many sockets each user holds open."""
 
     def __init__(self, database: Database, settings: Settings) -> None:
         self.settings = settings
         self.feed = ChangeFeed(database, settings.graph_api_event_poll_seconds)
-        self.reads = SharedReads(database)
+        self.dispatcher = Dispatcher(self.feed, database)
         self.connections: Counter[str] = Counter()
 
     def open_connection(self, user_id: str) -> bool:

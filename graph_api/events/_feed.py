@@ -40,11 +40,12 @@ class ChangeFeed:
         self.head: int | None = None
         #: Why the feed cannot be read now (the database is unavailable), or None.
         self.outage: DatabaseUnavailable | None = None
-        self._changed = asyncio.Condition()
         self._task: asyncio.Task[None] | None = None
         self._users = 0
         self._numbering: asyncio.Task[None] | None = None
         self._again = False
+        #: Called whenever the head or the database's state changes.
+        self.listeners: list[Callable[[], None]] = []
 
     def poke(self) -> None:
         """A change was committed through this process: number it (in the background, after
@@ -61,7 +62,7 @@ class ChangeFeed:
                 head = await self.read_head()
             except DatabaseUnavailable:  # the tail, or the next write, numbers it
                 return
-            await self._publish(head, None)
+            self._publish(head, None)
             if not self._again:
                 return
 
@@ -78,25 +79,6 @@ class ChangeFeed:
             if self._users == 0 and self._task is not None:
                 self._task.cancel()
                 self._task = None
-
-    async def wait_beyond(self, position: int, timeout: float) -> None:
-        """Return when the head passes `position` or the database is found unavailable, or
-        after `timeout` seconds, whichever comes first."""
-        await self._wait(
-            lambda: self.outage is not None or (self.head is not None and self.head > position),
-            timeout,
-        )
-
-    async def wait_recovered(self, timeout: float) -> None:
-        """Return when the database answers again, or after `timeout` seconds."""
-        await self._wait(lambda: self.outage is None, timeout)
-
-    async def _wait(self, ready: Callable[[], bool], timeout: float) -> None:
-        async with self._changed:
-            if ready():
-                return
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait_for(ready), timeout)
 
     async def close(self) -> None:
         if self._numbering is not None:
@@ -125,18 +107,18 @@ class ChangeFeed:
             except DatabaseUnavailable as error:
                 if self.outage is None:
                     log.warning("change feed: the database is unavailable: %s", error)
-                await self._publish(self.head, error)
+                self._publish(self.head, error)
                 pause = min(max(pause * 2, self.poll_seconds), MAX_BACKOFF_SECONDS)
             else:
                 if self.outage is not None:
                     log.info("change feed: the database answers again")
-                await self._publish(head, None)
+                self._publish(head, None)
                 pause = self.poll_seconds
             await asyncio.sleep(pause)
 
-    async def _publish(self, head: int | None, outage: DatabaseUnavailable | None) -> None:
+    def _publish(self, head: int | None, outage: DatabaseUnavailable | None) -> None:
         if head == self.head and (outage is None) == (self.outage is None):
             return
-        async with self._changed:
-            self.head, self.outage = head, outage
-            self._changed.notify_all()
+        self.head, self.outage = head, outage
+        for listener in self.listeners:
+            listener()

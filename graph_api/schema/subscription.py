@@ -112,7 +112,7 @@ async def _subscribe(
     hub = events.hub(context.database, context.settings)
     # Planned maps, and an `Unavailable` while the database is down: graphql-core reports an
     # exception given as a value as that message's error, and the subscription goes on.
-    return events.deliveries(subscriber, hub.feed, hub.reads, context.settings)
+    return events.deliveries(subscriber, hub.dispatcher, context.settings)
 
 
 @strawberry.type(

@@ -84,15 +84,17 @@ async def _collect(ws: ClientConnection, field: str, into: list[dict[str, Any]])
         into.append(message["payload"]["data"][field])
 
 
-async def test_an_event_reaches_a_subscriber_of_its_offender(
+async def test_an_event_reaches_a_subscriber_of_its_offender_and_is_audited(
     settings: Settings,
     graphql: Callable[..., Any],
     mint: Callable[..., str],
     writer: str,
     create: Callable[..., Any],
+    driver: neo4j.Driver,
 ) -> None:
     offender = await create()
-    async with served(settings) as url, socket_to(url, mint(OWNER)) as ws:
+    subscriber = mint(OWNER, user="audited-subscriber", purpose="case review")
+    async with served(settings) as url, socket_to(url, subscriber, purpose="live case") as ws:
         await subscribe(ws, CHANGES, {"ids": [offender]})
         await asyncio.sleep(0.3)
         await _ok(graphql, INTELLIGENCE, {"input": intelligence(offender)}, writer)
@@ -107,6 +109,15 @@ async def test_an_event_reaches_a_subscriber_of_its_offender(
         assert "seen at the docks" in texts
         [changed] = event["ids"]
         assert changed.startswith("int_")
+    # The delivery is in the subscriber's audit record, with the socket's purpose.
+    records, _, _ = driver.execute_query(
+        "MATCH (a:AuditRecord {userId: 'audited-subscriber'})-[c:CONCERNS]->(:Offender {id: $id}) "
+        "RETURN a.fields AS fields, a.purpose AS purpose, c.disclosure AS disclosure",
+        id=offender,
+    )
+    assert [r.data() for r in records] == [
+        {"fields": ["offenderChanges"], "purpose": "live case", "disclosure": "FULL"}
+    ]
 
 
 async def test_each_subscriber_receives_what_the_oracle_says_and_a_revoked_share_stops_it(
@@ -154,7 +165,7 @@ async def test_each_subscriber_receives_what_the_oracle_says_and_a_revoked_share
                         writer,
                     )
             written = await _events(driver, database, start)
-            graph = RawGraph.load(driver, database)
+            graph = await asyncio.to_thread(RawGraph.load, driver, database)  # off the loop
             expected = {
                 name: [str(e["seq"]) for e in written if PolicyOracle(graph, viewer).receives(e)]
                 for name, (viewer, _) in viewers.items()
@@ -185,7 +196,7 @@ async def test_each_subscriber_receives_what_the_oracle_says_and_a_revoked_share
                 await asyncio.sleep(0.2)
             await asyncio.sleep(1.0)
             assert len(received["partner"]) == before
-            graph = RawGraph.load(driver, database)
+            graph = await asyncio.to_thread(RawGraph.load, driver, database)  # off the loop
             late = (await _events(driver, database, start))[len(written) :]
             assert not any(PolicyOracle(graph, viewers["partner"][0]).receives(e) for e in late)
             assert [e["kind"] for e in received["owner"][-2:]] == ["revokeShare", "addIntelligence"]
