@@ -1,10 +1,11 @@
 """The write API (issue 5): validate a mutation's input, then run it as one transaction.
 
-`_commands` turns each mutation's input into a `Write` (checking roles, classifications, dates
-and formats); `execute` runs it with its statement from `cypher/writes/`, which checks the
-writer's scope and returns a status, maps that status to the client's error, reads the changed
-object back, keeps the idempotency key and records the audit record and the change event, all in
-one transaction. `_rules` says who may write; `_watch` keeps a user's watch list.
+`_commands` turns each mutation's typed arguments into a `Write` (checking roles,
+classifications, dates and formats); `execute` runs it with its statement from
+`cypher/writes/`, which checks the writer's scope and returns a status, maps that status to the
+client's error, reads the changed object back, keeps the idempotency key and records the audit
+record and the change event, all in one transaction. `_rules` says who may write; `_agencies`
+adds and changes agencies (reference data); `_watch` keeps a user's watch list.
 """
 
 from __future__ import annotations
@@ -14,7 +15,11 @@ from graph_api.writes._access_requests import (
     request_access,
     withdraw_access_request,
 )
+from graph_api.writes._agencies import AgencyChange, save_agency
 from graph_api.writes._commands import (
+    NewAddress,
+    NewAssociate,
+    NewVehicle,
     add_alias,
     add_intelligence,
     add_mark,
@@ -54,7 +59,11 @@ __all__ = [
     "FACT_WRITERS",
     "INTELLIGENCE_WRITERS",
     "SHARE_WRITERS",
+    "AgencyChange",
     "Idempotency",
+    "NewAddress",
+    "NewAssociate",
+    "NewVehicle",
     "Outcome",
     "Write",
     "add_alias",
@@ -78,6 +87,7 @@ __all__ = [
     "require_role",
     "revoke_share",
     "role_names",
+    "save_agency",
     "share_offender",
     "transfer_management",
     "update_offender",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -15,13 +16,22 @@ from neo4j.exceptions import ConstraintError
 
 from graph_api import cypher_files, phonetic
 from graph_api.db import CommitOutcomeUnknown
-from graph_api.errors import ApiError, Conflict, Forbidden, NotFound, OutcomeUnknown, Unavailable
+from graph_api.errors import (
+    ApiError,
+    BadUserInput,
+    Conflict,
+    Forbidden,
+    NotFound,
+    OutcomeUnknown,
+    Unavailable,
+)
 from graph_api.writes._outcome import committed
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from graph_api.db import Database, Transaction
+    from graph_api.identity import Principal
     from graph_api.planner.roots import Plan
 
 
@@ -101,6 +111,33 @@ class Idempotency:
     fingerprint: str
     #: Hours after which a key has expired and counts as new (GRAPH_API_IDEMPOTENCY_HOURS).
     lifetime_hours: float = 24.0
+
+    @classmethod
+    def of_request(
+        cls,
+        key: str,
+        principal: Principal,
+        field: str,
+        asked: object,
+        lifetime_hours: float,
+    ) -> Idempotency:
+        """A client's `Idempotency-Key` header, scoped to the user and the root field's
+        response key (`field`), with a fingerprint of what was `asked` (the document and its
+        variables, as JSON-able values)."""
+        if not _IDEMPOTENCY_KEY.fullmatch(key):
+            raise BadUserInput(
+                "the `Idempotency-Key` header must be 1 to 200 visible ASCII characters"
+            )
+        scope = json.dumps([principal.agency, principal.user_id, key, field])
+        fingerprint = json.dumps([asked, field], sort_keys=True, default=str)
+        return cls(
+            scope=hashlib.sha256(scope.encode()).hexdigest(),
+            fingerprint=hashlib.sha256(fingerprint.encode()).hexdigest(),
+            lifetime_hours=lifetime_hours,
+        )
+
+
+_IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 
 
 @dataclass(frozen=True)
