@@ -10,13 +10,9 @@ import typer
 from graph_api.cli import console, fail, run_step
 
 
-def _memory_run(
-    options: Any, requests: int | None, seconds: float | None, port: int | None
-) -> None:
-    """`bench --memory N` / `--soak SECONDS`: the server's RSS and latency over time."""
-    import asyncio
-
-    from bench.memory import run_memory
+def _dataset(options: Any, limit: int) -> tuple[Any, str, list[str]]:
+    """The benchmark's database (its dataset loaded if need be), the principal's agency (the
+    biggest manager unless --agency) and up to `limit` of the offenders it manages."""
     from bench.run import bench_settings, ensure_dataset
     from bench.workload import biggest_agency
 
@@ -27,14 +23,28 @@ def _memory_run(
     with driver:
         agency = options.agency or biggest_agency(driver, database)
         records, _, _ = driver.execute_query(
-            "MATCH (o:Offender {managingAgency: $agency}) RETURN o.id AS id LIMIT 5000",
+            "MATCH (o:Offender {managingAgency: $agency}) RETURN o.id AS id ORDER BY id "
+            "LIMIT $limit",
             agency=agency,
+            limit=limit,
             database_=database,
         )
+    return settings, agency, [r["id"] for r in records]
+
+
+def _memory_run(
+    options: Any, requests: int | None, seconds: float | None, port: int | None
+) -> None:
+    """`bench --memory N` / `--soak SECONDS`: the server's RSS and latency over time."""
+    import asyncio
+
+    from bench.memory import run_memory
+
+    settings, agency, offenders = _dataset(options, 5000)
     output = options.output or ("memory" if requests is not None else "soak")
     rows = asyncio.run(
         run_memory(
-            settings, agency, [r["id"] for r in records], requests=requests, seconds=seconds,
+            settings, agency, offenders, requests=requests, seconds=seconds,
             concurrency=max(options.concurrency), output=output, say=console.print, port=port,
         )
     )  # fmt: skip
@@ -46,24 +56,12 @@ def _events_run(options: Any, subscribers: str, count: int) -> None:
     import asyncio
 
     from bench.events import run_events
-    from bench.run import bench_settings, ensure_dataset
-    from bench.workload import biggest_agency
 
     counts = tuple(int(n) for n in subscribers.split(",") if n.strip())
-    settings = bench_settings(options.instance, options.port)
-    driver, database = ensure_dataset(
-        settings, options.scale, options.seed, console.print, replace_data=options.replace_data
-    )
-    with driver:
-        agency = options.agency or biggest_agency(driver, database)
-        records, _, _ = driver.execute_query(
-            "MATCH (o:Offender {managingAgency: $agency}) RETURN o.id AS id ORDER BY id LIMIT 20",
-            agency=agency,
-            database_=database,
-        )
+    settings, agency, offenders = _dataset(options, 20)
     asyncio.run(
         run_events(
-            settings, agency, [r["id"] for r in records], counts, count,
+            settings, agency, offenders, counts, count,
             options.output or "events", console.print,
         )
     )  # fmt: skip

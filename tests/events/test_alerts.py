@@ -6,17 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-import pytest
-from writes.support import CREATE, OUTSIDER, OWNER, PARTNER, delete_api_created, offender_input
+from writes.support import CREATE, OUTSIDER, OWNER, PARTNER, offender_input
 
 from graph_api.domain import Role
 
 from .support import INTELLIGENCE, intelligence
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
-    import neo4j
 
 ALERTS = """
 query ($unread: Boolean, $first: Int, $after: String) {
@@ -45,15 +43,6 @@ mutation ($o: ID!, $a: String!, $until: Date) {
 UPDATE = """
 mutation ($input: UpdateOffenderInput!) { updateOffender(input: $input) { id version } }
 """
-
-
-@pytest.fixture(autouse=True)
-def _leave_the_tiny_graph_as_generated(
-    driver: neo4j.Driver, tiny_graph: dict[str, Any]
-) -> Iterator[None]:
-    del tiny_graph
-    yield
-    delete_api_created(driver)
 
 
 async def _alerts(graphql: Callable[..., Any], token: str, **variables: Any) -> list[Any]:

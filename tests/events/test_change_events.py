@@ -6,8 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-import pytest
-from writes.support import CREATE, OUTSIDER, OWNER, PARTNER, delete_api_created, offender_input
+from writes.support import CREATE, OUTSIDER, OWNER, PARTNER, offender_input
 
 from graph_api.domain import Role
 from graph_api.writes import Write, change_event
@@ -15,7 +14,7 @@ from graph_api.writes import Write, change_event
 from .support import INTELLIGENCE, intelligence
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     import neo4j
 
@@ -29,15 +28,6 @@ DECIDE = """
 mutation ($id: ID!) { decideAccessRequest(id: $id, approve: false, reason: "not needed") { id } }
 """
 WATCH = "mutation ($o: ID!) { watch(offenderId: $o) { id } }"
-
-
-@pytest.fixture(autouse=True)
-def _leave_the_tiny_graph_as_generated(
-    driver: neo4j.Driver, tiny_graph: dict[str, Any]
-) -> Iterator[None]:
-    del tiny_graph
-    yield
-    delete_api_created(driver)
 
 
 async def _events(driver: neo4j.Driver, offender_id: str) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 from loopback_proxy import loopback_proxy
-from writes.support import CREATE, OWNER, delete_api_created, offender_input
+from writes.support import CREATE, OWNER, offender_input
 
 from graph_api.db import LocalServer
 from graph_api.domain import Role
@@ -34,18 +34,7 @@ from .support import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    import neo4j
-
     from graph_api.settings import Settings
-
-
-@pytest.fixture(autouse=True)
-def _leave_the_tiny_graph_as_generated(
-    driver: neo4j.Driver, tiny_graph: dict[str, Any]
-) -> Iterator[None]:
-    del tiny_graph
-    yield
-    delete_api_created(driver)
 
 
 @contextlib.contextmanager

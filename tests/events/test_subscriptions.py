@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import websockets
 from policy_oracle import PolicyOracle, RawGraph, Viewer
-from writes.support import CREATE, OUTSIDER, OWNER, PARTNER, delete_api_created, offender_input
+from writes.support import CREATE, OUTSIDER, OWNER, PARTNER, offender_input
 
 from graph_api.domain import Classification, Role
 
@@ -28,7 +28,7 @@ from .support import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     import neo4j
     from websockets.asyncio.client import ClientConnection
@@ -41,15 +41,6 @@ mutation ($o: ID!, $a: String!, $c: Classification!) {
 }
 """
 REVOKE = "mutation ($o: ID!, $a: String!) { revokeShare(offenderId: $o, agency: $a) { id } }"
-
-
-@pytest.fixture(autouse=True)
-def _leave_the_tiny_graph_as_generated(
-    driver: neo4j.Driver, tiny_graph: dict[str, Any]
-) -> Iterator[None]:
-    del tiny_graph
-    yield
-    delete_api_created(driver)
 
 
 @pytest.fixture
