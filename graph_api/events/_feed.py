@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 from typing import TYPE_CHECKING
 
@@ -51,7 +52,10 @@ class ChangeFeed:
         """A change was committed through this process: number it (in the background, after
         the write has answered) and wake this process's subscribers."""
         if self._numbering is None or self._numbering.done():
-            self._numbering = asyncio.create_task(self._number(), name="change-numbering")
+            # A context of its own: not the request's deadline, ids or round-trip counter.
+            self._numbering = asyncio.create_task(
+                self._number(), name="change-numbering", context=contextvars.Context()
+            )
         else:
             self._again = True  # committed while numbering: one more round
 
