@@ -341,6 +341,21 @@ class PolicyOracle:
         """Ids of every in-scope offender (the `offenders` root, unfiltered)."""
         return frozenset(o.id for o in self.graph.of_kind("Offender") if self.in_scope(o.id))
 
+    # --- change events (docs/design.md §4 rule 10) ------------------------------------------------
+
+    def receives(self, event: dict[str, Any]) -> bool:
+        """docs/access-policy.md, "Change events": a change is delivered (or an alert shown) to
+        the viewer when its offender is in scope now and the change's classification is within
+        the offender's ceiling, or when it is an access request the viewer's agency made."""
+        offender = event["offenderId"]
+        if (
+            offender in self.graph.nodes
+            and self.in_scope(offender)
+            and RANK[event["classification"]] <= self.ceiling(offender)
+        ):
+            return True
+        return bool(event.get("requesterAgency") == self.viewer.agency)
+
     # --- links and caps -----------------------------------------------------------------------
 
     def own_ceiling(self, node_id: str) -> int | None:

@@ -119,9 +119,23 @@ async def test_the_curl_example(demo: Settings) -> None:
     assert data["agencies"]
 
 
+SUBSCRIPTIONS = [block for block in BLOCKS if block.lstrip().startswith("subscription")]
+
+
+def test_the_subscription_example_is_the_one_that_runs() -> None:
+    """A subscription needs a WebSocket: the README's is docs/examples/subscribe.py's document,
+    which tests/events/test_subscriptions.py runs (`test_the_readme_example_follows_...`)."""
+    example = (Path(__file__).resolve().parents[1] / "docs/examples/subscribe.py").read_text()
+    assert SUBSCRIPTIONS
+    for block in SUBSCRIPTIONS:
+        assert block.strip() in example
+
+
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
 async def test_each_graphql_example_answers_data(demo: Settings, index: int) -> None:
     block = BLOCKS[index]
+    if block in SUBSCRIPTIONS:
+        pytest.skip("a subscription: run over a WebSocket by tests/events")
     variables: dict[str, Any] = {}
     if "$id" in block:
         variables["id"] = _met_offender(demo)

@@ -16,12 +16,13 @@ import strawberry
 from graphql import print_ast
 from strawberry.types import Info
 
-from graph_api import writes
+from graph_api import events, writes
 from graph_api.audit import Disclosure, audit_record
 from graph_api.domain import Role
 from graph_api.photo_urls import sign_photo_paths
 from graph_api.planner import access_requests, roots
 from graph_api.planner.selection import by_response_key, root_selection
+from graph_api.schema.alerts import AlertMutations
 from graph_api.schema.context import RequestContext
 from graph_api.schema.enums import (
     AddressKind,
@@ -290,6 +291,8 @@ async def _commit(
         )  # fmt: skip
     if outcome.replayed:  # a replayed answer discloses data again: the request's record says so
         context.disclosure.saw(info.field_name, outcome.value)
+    else:  # its change event is committed: this process's subscribers hear of it at once
+        events.hub(context.database, context.settings).feed.poke()
     # Photo URLs are stored and replayed as bare paths: signed here, for whoever asked now.
     sign_photo_paths(context.settings, principal, outcome.value)
     return outcome.value
@@ -400,7 +403,7 @@ _OUTCOMES = (
 
 
 @strawberry.type(description=_OUTCOMES)
-class Mutation(AccessRequestMutations, MappaMutations):
+class Mutation(AccessRequestMutations, MappaMutations, AlertMutations):
     @strawberry.mutation(
         description="Add an agency to the register. Requires ADMIN, of the register's owning "
         "agency."

@@ -3,9 +3,9 @@
 `_commands` turns each mutation's typed arguments into a `Write` (checking roles,
 classifications, dates and formats); `execute` runs it with its statement from
 `cypher/writes/`, which checks the writer's scope and returns a status, maps that status to the
-client's error, reads the changed object back and keeps the idempotency key, all in one
-transaction. `_rules` says who may write; `_agencies` adds and changes agencies (reference
-data).
+client's error, reads the changed object back, keeps the idempotency key and records the audit
+record and the change event, all in one transaction. `_rules` says who may write; `_agencies`
+adds and changes agencies (reference data); `_watch` keeps a user's watch list.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from graph_api.writes._execute import (
     Idempotency,
     Outcome,
     Write,
+    change_event,
     decode_answer,
     encode_answer,
     execute,
@@ -52,6 +53,7 @@ from graph_api.writes._rules import (
     require_role,
     role_names,
 )
+from graph_api.writes._watch import watch
 
 __all__ = [
     "FACT_WRITERS",
@@ -69,6 +71,7 @@ __all__ = [
     "add_mark",
     "add_photo",
     "add_risk_assessment",
+    "change_event",
     "create_offender",
     "decide_access_request",
     "decode_answer",
@@ -88,5 +91,6 @@ __all__ = [
     "share_offender",
     "transfer_management",
     "update_offender",
+    "watch",
     "withdraw_access_request",
 ]

@@ -140,7 +140,10 @@ def create_offender(
         "mappaLevel": rules.in_range("mappaLevel", mappa_level, 1, 3),
         "riskLevel": risk_level.value,
     }
-    parameters = access.principal_parameters(principal, today) | {"offender": offender}
+    parameters = access.principal_parameters(principal, today) | {
+        "offender": offender,
+        "userId": principal.user_id,
+    }
     return Write(
         "createOffender",
         "create_offender",

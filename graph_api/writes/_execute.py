@@ -1,9 +1,11 @@
-"""Runs one write: its statement, the status it returns, the read-back and the idempotency key,
-all in one transaction, so a refused or failed write changes nothing."""
+"""Runs one write: its statement, the status it returns, the read-back, the idempotency key,
+the audit record and the change event, all in one transaction, so a refused or failed write
+changes nothing and no change stands without its event (docs/design.md §11)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -48,6 +50,57 @@ class Write:
     refusals: Mapping[str, ApiError] = field(default_factory=dict)
     #: The offender's names changed: recompute their search keys in the same transaction.
     names_changed: bool = False
+    #: The write changes an offender's record, so it leaves a change event (`change_event`);
+    #: false only for a user's own bookkeeping (a watch list) that changes no offender.
+    emits_event: bool = True
+
+
+#: A node id the system made or was given (`off_...`, `adr_...`: docs/data-model.md), as
+#: opposed to other values whose names end in `Id` (a PNC id).
+_NODE_ID = re.compile(r"[a-z]{3}_[0-9A-Za-z_]+")
+#: Parameters naming ids that are not what changed: the writer, the offender itself, and ids
+#: made in advance that the statement may not use (`newAddressId`: it says which it used).
+_NOT_CHANGED = {"offenderId", "userId"}
+
+
+def change_event(write: Write, record: Mapping[str, Any]) -> dict[str, Any]:
+    """The change event of `write`, derived from the write and what its statement returned, so
+    any new `Write` has its event with no code of its own (docs/design.md §11):
+
+    - `kind`: the mutation (`addIntelligence`, `decideAccessRequest` ...);
+    - `offenderId`: the statement's `offenderId` if it returns one, else the write's;
+    - `ids`: the ids of what changed: the `id` of each node the parameters create (a map with
+      an `id`), each parameter or returned value named `...Id` that holds a node id (the
+      address matched or made, the access request decided), never `new...Id` candidates;
+    - `classification`: the fact's (`$classification`), OFFICIAL for changes to the offender
+      itself (its properties, shares, management, access requests);
+    - `agency` and `userId`: the writer; `requesterAgency`: the agency that asked, for an
+      access request (its `requesterAgency` when the statement returns one), so the asking
+      side hears of the decision even while the offender is out of its scope.
+    """
+    ids: set[str] = set()
+    for source in (write.parameters, record):
+        for key, value in source.items():
+            if isinstance(value, dict) and isinstance(value.get("id"), str):
+                ids.add(value["id"])
+            elif (
+                key.endswith("Id")
+                and key not in _NOT_CHANGED
+                and not key.startswith("new")
+                and isinstance(value, str)
+                and _NODE_ID.fullmatch(value)
+            ):
+                ids.add(value)
+    requester = record.get("requesterAgency")
+    return {
+        "kind": write.mutation,
+        "offenderId": record.get("offenderId") or write.offender_id,
+        "agency": write.parameters.get("agency"),
+        "userId": write.parameters.get("userId"),
+        "ids": sorted(ids),
+        "classification": write.parameters.get("classification") or "OFFICIAL",
+        "requesterAgency": requester if isinstance(requester, str) else None,
+    }
 
 
 @dataclass(frozen=True)
@@ -152,6 +205,18 @@ def decode_answer(text: str) -> Any:
     return json.loads(text, object_hook=untagged)
 
 
+@functools.cache
+def _bookkeeping(audited: bool, event: bool) -> str:
+    """The statement writing a change's audit record, its change event, or both."""
+    if not event:
+        return cypher_files.query("audit_records")
+    if not audited:
+        return cypher_files.write("change_event")
+    return (
+        f"CALL () {{ {cypher_files.write('change_event')} }} {cypher_files.query('audit_records')}"
+    )
+
+
 async def _refresh_name_keys(tx: Transaction, offender_id: str) -> None:
     [names] = await tx.run(cypher_files.write("offender_names"), {"offenderId": offender_id})
     aliases = list(names["aliases"])
@@ -232,9 +297,15 @@ async def execute(
                     "offenderId": write.offender_id,
                 },
             )
+        # The audit record and the change event travel in one statement (one round trip).
+        bookkeeping: dict[str, Any] = {}
         if audit is not None:
             written[:] = [audit(value, record)]
-            await tx.run(cypher_files.query("audit_records"), {"records": written})
+            bookkeeping["records"] = written
+        if write.emits_event:
+            bookkeeping["event"] = change_event(write, record)
+        if bookkeeping:
+            await tx.run(_bookkeeping(audit is not None, write.emits_event), bookkeeping)
         return Outcome(value, replayed=False, record=record)
 
     try:
