@@ -18,8 +18,9 @@ from graph_api.planner import alerts
 from graph_api.planner.projection import DEFAULT_PAGE
 from graph_api.planner.selection import root_selection
 from graph_api.schema.context import RequestContext
+from graph_api.schema.links import PageInfo
 from graph_api.schema.subscription import ChangeEvent
-from graph_api.schema.types import Nominal, Offender, PageInfo
+from graph_api.schema.types import Nominal, Offender
 
 if TYPE_CHECKING:
     from graph_api.identity import Principal
