@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import strawberry
 from strawberry.types import Info
 
-from graph_api import cypher_files, writes
+from graph_api import cypher_files, events, writes
 from graph_api.errors import BadUserInput
 from graph_api.planner import alerts
 from graph_api.planner.projection import DEFAULT_PAGE
@@ -93,6 +93,9 @@ class AlertQueries:
         from graph_api.schema.query import _answer  # the Query root imports this mixin
 
         principal = info.context.principal_with_purpose()
+        # Every change committed so far has its number (the alert's id) before the inbox is
+        # read: a change made a moment ago, through any replica, is in it.
+        await events.hub(info.context.database, info.context.settings).feed.read_head()
         plan = alerts.plan_alerts(
             root_selection(info._raw_info),
             principal,
