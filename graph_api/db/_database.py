@@ -160,7 +160,8 @@ class Database:
             if self.plans.is_planned(shape.cypher):
                 continue
             try:
-                await self.plans.run(shape.cypher, functools.partial(self._rehearse, shape))
+                async with asyncio.timeout(REHEARSAL_STATEMENT_SECONDS + 5):
+                    await self.plans.run(shape.cypher, functools.partial(self._rehearse, shape))
             except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError):
                 self.plans.forget()
                 return
@@ -239,6 +240,9 @@ class Database:
         except DatabaseUnavailable as error:
             if committing:  # the COMMIT left, its answer did not come back
                 raise CommitOutcomeUnknown(str(error), value) from error
+            if _timed_out(error):  # its statements may still be planning: rehearse them
+                self.plans.cold = True
+                self._warm_if_cold()
             raise
 
     @contextlib.contextmanager
@@ -293,11 +297,28 @@ class Database:
                 # so the driver's deep copy (`Record.data`) would only rebuild them.
                 return [dict(record) async for record in result]
 
-        with self._unavailable_when_down():
-            records = await self.plans.run(cypher, statement)
         self.plans.remember(cypher, parameters or {}, writes=routing == RoutingControl.WRITE)
+        first = not self.plans.is_planned(cypher)
+        try:
+            with self._unavailable_when_down():
+                records = await self.plans.run(cypher, statement)
+        except DatabaseUnavailable as error:
+            if first and _timed_out(error):  # planning may outlast any deadline: rehearse it
+                self.plans.cold = True
+                self._warm_if_cold()
+            raise
         self._warm_if_cold()
         return records
+
+
+def _timed_out(error: DatabaseUnavailable) -> bool:
+    """The request's deadline or the statement's timeout passed (not a lost database)."""
+    cause = error.__cause__
+    return isinstance(cause, deadline.DeadlineExceeded) or (
+        isinstance(cause, neo4j_errors.ClientError)
+        and bool(cause.code)
+        and "TransactionTimedOut" in str(cause.code)
+    )
 
 
 async def _retrying_deadlocks(attempt: Callable[[], Awaitable[T]]) -> T:
@@ -331,11 +352,10 @@ class Transaction:
         counter = _round_trips.get()
         if counter is not None:
             counter[1] += 1
-        result = await self._tx.run(cypher, dict(parameters or {}))
-        records = [record.data() async for record in result]
         if self._plans is not None:
             self._plans.remember(cypher, parameters or {}, writes=True)
-        return records
+        result = await self._tx.run(cypher, dict(parameters or {}))
+        return [record.data() async for record in result]
 
 
 class RoundTripCounter:

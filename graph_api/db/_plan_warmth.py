@@ -10,13 +10,14 @@ on the cached plan. Losing the database forgets what was planned: a restart empt
 
 A first run cut short by its request's deadline plans nothing, so where planning takes longer
 than the deadline (a restarted JVM on a busy machine: the planner itself is not compiled yet)
-single flight alone never recovers. So each statement text answered is remembered with the
+single flight alone never recovers. So each statement text sent is remembered with the
 parameters of its last run (`remember`; the most recent `REMEMBERED_SHAPES` texts), and once
-the database answers again after a loss, `Database.warm` rehearses the `WARM_STATEMENTS` most
-used ones, one at a time and bound by no request's deadline, each in a transaction that is
-rolled back (so it changes nothing and discloses nothing), which plans and caches them. The
-rehearsal is the first run of its shape for single flight: requests of that shape wait for it.
-`/readyz` says not ready until the rehearsal is over.
+the database answers again after a loss, or when a first run timed out, `Database.rehearse`
+runs the `WARM_STATEMENTS` most used ones not planned yet, one at a time and bound by no
+request's deadline, each in a transaction that is rolled back (so it changes nothing and
+discloses nothing), which plans and caches them. The rehearsal is the first run of its shape
+for single flight: requests of that shape wait for it. `/readyz` says not ready until the
+rehearsal is over.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ class PlanWarmth:
         self._planned.add(hash(cypher))
 
     def remember(self, cypher: str, parameters: Mapping[str, Any], writes: bool) -> None:
-        """`cypher` ran with `parameters`: keep them as its shape to rehearse after a loss."""
+        """`cypher` is sent with `parameters`: keep them as its shape to rehearse."""
         key = hash(cypher)
         shape = self._shapes.get(key)
         if shape is None:
