@@ -217,6 +217,7 @@ class Database:
     async def _transaction_once(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
         committing = False
         value: Any = None
+        transaction: Transaction | None = None
         try:
             with self._unavailable_when_down():
                 async with (
@@ -227,7 +228,8 @@ class Database:
                         timeout=deadline.server_timeout(self.timeout)
                     )
                     try:
-                        value = await work(Transaction(tx, self.plans))
+                        transaction = Transaction(tx, self.plans)
+                        value = await work(transaction)
                     except Exception:  # a cancelled task does not wait: the driver drops the link
                         await tx.rollback()
                         raise
@@ -240,7 +242,8 @@ class Database:
         except DatabaseUnavailable as error:
             if committing:  # the COMMIT left, its answer did not come back
                 raise CommitOutcomeUnknown(str(error), value) from error
-            if _timed_out(error):  # its statements may still be planning: rehearse them
+            if transaction and transaction.first_runs and _timed_out(error):
+                # a statement never answered before may still be planning: rehearse it
                 self.plans.cold = True
                 self._warm_if_cold()
             raise
@@ -344,6 +347,8 @@ class Transaction:
     def __init__(self, tx: neo4j.AsyncTransaction, plans: PlanWarmth | None = None) -> None:
         self._tx = tx
         self._plans = plans
+        #: A statement the database had not answered before was sent (it may need planning).
+        self.first_runs = False
 
     async def run(
         self, cypher: str, parameters: Mapping[str, Any] | None = None
@@ -354,8 +359,12 @@ class Transaction:
             counter[1] += 1
         if self._plans is not None:
             self._plans.remember(cypher, parameters or {}, writes=True)
+            self.first_runs = self.first_runs or not self._plans.is_planned(cypher)
         result = await self._tx.run(cypher, dict(parameters or {}))
-        return [record.data() async for record in result]
+        records = [record.data() async for record in result]
+        if self._plans is not None:
+            self._plans.planned(cypher)
+        return records
 
 
 class RoundTripCounter:
