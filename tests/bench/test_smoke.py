@@ -58,6 +58,14 @@ def _workload(driver: neo4j.Driver, database: str) -> Workload:
     return build_workload(driver, database, QUERIES, principal, count=6, seed=42)
 
 
+def _api(client: httpx.AsyncClient, mint: Callable[..., Any], principal: Principal) -> ApiTarget:
+    """The API target with the analyst's token and the national searcher's."""
+    token = mint(principal.agency, roles=tuple(principal.roles), clearance=principal.clearance)
+    national = national_searcher(principal)
+    national_token = mint(national.agency, roles=tuple(national.roles))
+    return ApiTarget("api", HttpxPoster(client), token, national_token=national_token)
+
+
 async def test_raw_cypher_and_api_answer_every_query_alike(
     settings: Settings,
     driver: neo4j.Driver,
@@ -68,11 +76,7 @@ async def test_raw_cypher_and_api_answer_every_query_alike(
     workload = _workload(driver, database)
     principal = workload.principal
     raw = _raw(settings, database, principal)
-    token = mint(principal.agency, roles=tuple(principal.roles), clearance=principal.clearance)
-    national = national_searcher(principal)
-    national_token = mint(national.agency, roles=tuple(national.roles))
-    # The session's client: not closed here.
-    api = ApiTarget("api", HttpxPoster(client), token, national_token=national_token)
+    api = _api(client, mint, principal)  # the session's client: not closed here
     try:
         found = await smoke([raw, api], QUERIES, workload)
     finally:
@@ -107,8 +111,8 @@ async def test_the_peer_answers_every_query_it_can_express_like_the_api(
     workload = _workload(driver, database)
     principal = workload.principal
     raw = _raw(settings, database, principal)
-    token = mint(principal.agency, roles=tuple(principal.roles), clearance=principal.clearance)
-    api = ApiTarget("api", HttpxPoster(client), token)
+    api = _api(client, mint, principal)
+    token = api.token
     server = PeerServer(peer_environment(settings, skip_apoc_check=True), tmp_path / "peer.log")
     peer = await start_peer_target(server, token, concurrency=4)
     try:
