@@ -10,13 +10,9 @@ import typer
 from graph_api.cli import console, fail, run_step
 
 
-def _memory_run(
-    options: Any, requests: int | None, seconds: float | None, port: int | None
-) -> None:
-    """`bench --memory N` / `--soak SECONDS`: the server's RSS and latency over time."""
-    import asyncio
-
-    from bench.memory import run_memory
+def _dataset(options: Any, limit: int) -> tuple[Any, str, list[str]]:
+    """The benchmark's database (its dataset loaded if need be), the principal's agency (the
+    biggest manager unless --agency) and up to `limit` of the offenders it manages."""
     from bench.run import bench_settings, ensure_dataset
     from bench.workload import biggest_agency
 
@@ -27,14 +23,28 @@ def _memory_run(
     with driver:
         agency = options.agency or biggest_agency(driver, database)
         records, _, _ = driver.execute_query(
-            "MATCH (o:Offender {managingAgency: $agency}) RETURN o.id AS id LIMIT 5000",
+            "MATCH (o:Offender {managingAgency: $agency}) RETURN o.id AS id ORDER BY id "
+            "LIMIT $limit",
             agency=agency,
+            limit=limit,
             database_=database,
         )
+    return settings, agency, [r["id"] for r in records]
+
+
+def _memory_run(
+    options: Any, requests: int | None, seconds: float | None, port: int | None
+) -> None:
+    """`bench --memory N` / `--soak SECONDS`: the server's RSS and latency over time."""
+    import asyncio
+
+    from bench.memory import run_memory
+
+    settings, agency, offenders = _dataset(options, 5000)
     output = options.output or ("memory" if requests is not None else "soak")
     rows = asyncio.run(
         run_memory(
-            settings, agency, [r["id"] for r in records], requests=requests, seconds=seconds,
+            settings, agency, offenders, requests=requests, seconds=seconds,
             concurrency=max(options.concurrency), output=output, say=console.print, port=port,
         )
     )  # fmt: skip
@@ -66,6 +76,22 @@ def _recovery_run(options: Any, after: float, rehearsal: bool) -> None:
         )
     )  # fmt: skip
     console.print(f"{figures}; bench/results/{output}.md")
+
+
+def _events_run(options: Any, subscribers: str, count: int) -> None:
+    """`bench --events`: delivery latency and the write overhead of change events."""
+    import asyncio
+
+    from bench.events import run_events
+
+    counts = tuple(int(n) for n in subscribers.split(",") if n.strip())
+    settings, agency, offenders = _dataset(options, 20)
+    asyncio.run(
+        run_events(
+            settings, agency, offenders, counts, count,
+            options.output or "events", console.print,
+        )
+    )  # fmt: skip
 
 
 def bench_command(
@@ -154,6 +180,21 @@ def bench_command(
     api_port: Annotated[
         int | None, typer.Option(help="Port of the API server the memory and soak modes start.")
     ] = None,
+    events: Annotated[
+        bool,
+        typer.Option(
+            "--events",
+            help="Instant sharing (bench/events.py): change-event delivery latency with "
+            "--event-subscribers on one and on two API processes, and the write latency the "
+            "event adds.",
+        ),
+    ] = False,
+    event_subscribers: Annotated[
+        str, typer.Option(help="Comma-separated subscriber counts of --events.")
+    ] = "1,100,1000",
+    event_count: Annotated[
+        int, typer.Option(min=1, help="Changes written per --events cell.")
+    ] = 20,
 ) -> None:
     """Measure the API against hand-written Cypher and the peer (issues 3 and 6).
 
@@ -184,6 +225,9 @@ def bench_command(
     chosen = run_step(options)
     if recovery is not None:
         run_step(lambda: _recovery_run(chosen, recovery, rehearsal))
+        return
+    if events:
+        run_step(lambda: _events_run(chosen, event_subscribers, event_count))
         return
     if memory is not None or soak is not None:
         run_step(lambda: _memory_run(chosen, memory, soak, api_port))

@@ -1,9 +1,12 @@
-"""The FastAPI application: health, readiness and GraphQL at /graphql, behind the HTTP guard."""
+"""The FastAPI application: health, readiness and GraphQL at /graphql (HTTP, and subscriptions
+over a graphql-transport-ws WebSocket), behind the HTTP guard."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import gc
+import uuid
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -12,31 +15,34 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from neo4j.exceptions import Neo4jError
 from starlette.requests import Request
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from graph_api import cypher_files
+from graph_api import cypher_files, events
 from graph_api.client_guard import install_body_read_deadline
 from graph_api.db import Database, DatabaseUnavailable
 from graph_api.deadline import install_request_deadline
 from graph_api.errors import ApiError, Unauthenticated, Unavailable
 from graph_api.http_guard import correlation_id, install_http_guard, request_id
-from graph_api.identity import AgencyRegistry, Principal, principal_from_header
+from graph_api.identity import AgencyRegistry, Principal, principal_from_header, token_expiry
 from graph_api.metrics import metrics_response
+from graph_api.pack import pack_routes
 from graph_api.photos import photo_routes
 from graph_api.request_body import MalformedBody, decode_body
 from graph_api.request_log import RequestObserver, observation
 from graph_api.schema import RegisterSchema, build_schema
-from graph_api.schema.context import RequestContext
+from graph_api.schema.context import ConnectionContext, RequestContext
 from graph_api.settings import Settings, get_settings
 from graph_api.web import web_routes
+from graph_api.websocket import RegisterSocket
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable
 
     from starlette.responses import Response
     from starlette.types import ASGIApp, Receive, Scope, Send
-    from starlette.websockets import WebSocket
     from strawberry.http import GraphQLHTTPResponse
     from strawberry.types import ExecutionResult
 
@@ -62,23 +68,28 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
 
     Strawberry's FastAPI router resolves its context through FastAPI's dependency injection on
     every request; the plain view skips that machinery (measured: about 0.4 ms of CPU per
-    request) and is otherwise the same view.
+    request) and is otherwise the same view. WebSockets speak graphql-transport-ws only
+    (`graph_api.websocket`).
     """
+
+    graphql_transport_ws_handler_class = RegisterSocket  # type: ignore[assignment]
 
     def __init__(
         self,
         schema: RegisterSchema,
         context: Callable[[Request], Awaitable[RequestContext]],
+        socket_context: Callable[[WebSocket], ConnectionContext],
         **options: Any,
     ) -> None:
         super().__init__(schema, **options)
         self._context = context
+        self._socket_context = socket_context
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> RequestContext:
-        if not isinstance(request, Request):  # no WebSocket protocol is offered
-            raise TypeError("GraphQL over WebSocket is not served")
+        if isinstance(request, WebSocket):  # one context per socket, identified at its init
+            return self._socket_context(request)
         context = await self._context(request)
         seen = observation(request.scope)
         if seen is not None:
@@ -188,6 +199,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         yield
+        await events.hub(database, settings).feed.close()
         await database.close()
 
     app = FastAPI(
@@ -211,8 +223,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     agencies = AgencyRegistry(known_agencies)
 
     async def identify(request: Request) -> Principal:
-        authorization = request.headers.get("authorization")
-        purpose = request.headers.get("x-purpose")
+        return await identify_credentials(
+            request.headers.get("authorization"), request.headers.get("x-purpose")
+        )
+
+    async def identify_credentials(authorization: str | None, purpose: str | None) -> Principal:
         if settings.graph_api_jwks_url:  # fetching keys blocks: keep it off the event loop
             principal = await asyncio.to_thread(
                 principal_from_header, settings, authorization, purpose
@@ -243,20 +258,52 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             or Unauthenticated("no bearer token; send `Authorization: Bearer <token>`"),
         )
 
+    async def identify_socket(payload: dict[str, Any]) -> tuple[Principal, float | None]:
+        """A socket's `connection_init` payload, verified as HTTP headers are: `authorization`
+        (`Bearer <token>`) and `purpose`, as `Authorization` and `X-Purpose`."""
+        authorization, purpose = payload.get("authorization"), payload.get("purpose")
+        if not isinstance(authorization, str) or not isinstance(purpose, str | None):
+            raise Unauthenticated(
+                'send {"authorization": "Bearer <token>", "purpose": "..."} in connection_init'
+            )
+        try:
+            principal = await identify_credentials(authorization, purpose)
+        except (DatabaseUnavailable, Neo4jError):
+            raise Unavailable("the database is unavailable; try again shortly") from None
+        return principal, token_expiry(authorization)
+
+    def socket_context(websocket: WebSocket) -> ConnectionContext:
+        return ConnectionContext(
+            request=websocket,
+            database=database,
+            settings=settings,
+            request_id="ws-" + uuid.uuid4().hex,
+            principal_or_error=Unauthenticated("the connection is not initialised"),
+            identify=identify_socket,
+        )
+
     # The explorer's pages first: in development mode they answer GET /graphql with GraphiQL.
     app.include_router(web_routes(settings, database))
+    schema = build_schema(settings)
     graphql = GraphQLEndpoint(
-        build_schema(settings),
+        schema,
         context,
+        socket_context,
         graphql_ide=None,  # GraphiQL is served from local files by graph_api/web.py
         allow_queries_via_get=False,
-        # No subscriptions: no WebSocket protocol is offered, so no socket can skip identity.
-        subscription_protocols=(),
+        # graphql-transport-ws only: the old graphql-ws lets a client subscribe uninitialised.
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        connection_init_wait_timeout=dt.timedelta(seconds=10),
+        max_subscriptions_per_connection=None,  # ours, with a coded error (RegisterSocket)
+        allowed_origins=settings.graph_api_cors_origins,
     )
     app.router.routes.append(
         Route("/graphql", IdentifiedFirst(graphql, principal_or_error), methods=["GET", "POST"])
     )
+    app.router.routes.append(WebSocketRoute("/graphql", graphql))
     app.include_router(photo_routes(settings, database, identify))
+    # The meeting pack is a client of the same schema (one query, then rendering).
+    app.include_router(pack_routes(settings, database, schema, identify))
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

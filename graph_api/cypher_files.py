@@ -65,6 +65,16 @@ def query(name: str) -> str:
     return statements[0]
 
 
+@cache
+def alert(name: str) -> str:
+    """The fragment of `cypher/alerts/<name>.cypher`: one kind of alert falling due, joined
+    with the others by `planner.alerts` (so it holds one query part, with its RETURN)."""
+    statements = split_statements((CYPHER_DIR / "alerts" / f"{name}.cypher").read_text())
+    if len(statements) != 1:
+        raise ValueError(f"cypher/alerts/{name}.cypher must hold exactly one query")
+    return statements[0]
+
+
 _INCLUDE = re.compile(r"^// include: ([a-z0-9_]+)$", re.MULTILINE)
 
 

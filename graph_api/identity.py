@@ -217,6 +217,14 @@ def _verified_claims(settings: Settings, token: str) -> dict[str, Any]:
     return claims
 
 
+def token_expiry(authorization: str) -> float | None:
+    """When the bearer token of a verified `Authorization` value expires (epoch seconds)."""
+    token = authorization.partition(" ")[2].strip()
+    claims = jwt.decode(token, options={"verify_signature": False})
+    expiry = claims.get("exp")
+    return float(expiry) if isinstance(expiry, int | float) else None
+
+
 def principal_from_header(
     settings: Settings, authorization: str | None, purpose_header: str | None
 ) -> Principal:

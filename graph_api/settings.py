@@ -251,6 +251,34 @@ class Settings(BaseSettings):
         description="How long an Idempotency-Key answers retries; after that it counts as "
         "new, and `graph-api audit archive` deletes it.",
     )
+    # --- instant sharing (issue 15, docs/design.md §11) --------------------------------------
+    graph_api_event_poll_seconds: float = Field(
+        default=0.05,
+        gt=0,
+        le=5,
+        description="How often each API process reads the change events committed since it "
+        "last looked (the outbox in Neo4j that every replica tails); a write made in the same "
+        "process is noticed at once.",
+    )
+    graph_api_max_subscriptions_per_connection: int = Field(
+        default=20, ge=1, description="Subscriptions one WebSocket may run at once."
+    )
+    graph_api_max_connections_per_user: int = Field(
+        default=10, ge=1, description="WebSockets one user may hold open to one API process."
+    )
+    graph_api_max_messages_per_second: float = Field(
+        default=20.0,
+        gt=0,
+        description="Messages a client may send on one WebSocket per second (a burst of twice "
+        "that is allowed); past it the socket closes with code 4429.",
+    )
+    graph_api_alert_days: int = Field(
+        default=14,
+        ge=1,
+        le=365,
+        description="Alerts look this far: changes of the last N days, and reviews, shares "
+        "and other dates falling due within the next N days (or overdue).",
+    )
     graph_api_audit_retention_days: int = Field(
         default=2_190,
         ge=1,

@@ -35,4 +35,4 @@ CALL (q, status) {
       q.reason = $reason, q.decidedAt = datetime(), q.decidedBy = $userId,
       q.decidedAgency = $agency
 }
-RETURN status, o.id AS offenderId, true AS inScope
+RETURN status, o.id AS offenderId, true AS inScope, q.requesterAgency AS requesterAgency

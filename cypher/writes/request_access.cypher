@@ -1,6 +1,7 @@
 // requestAccess: a principal asks the agency that manages an offender outside its scope for a
 // share (docs/design.md §4 rule 8). The offender's lock is taken first, so two requests of one agency
 // for one offender queue here and the second sees the first as a duplicate.
+//   requesterAgency: for the change event, so the asking side hears of each step.
 //   status: OK, NOT_FOUND (no such offender), IN_SCOPE (managed by or shared with the requester's
 //           agency already), DUPLICATE (a PENDING request of the agency for it exists)
 OPTIONAL MATCH (o:Offender {id: $offenderId})
@@ -25,4 +26,4 @@ CALL (o, status) {
     mode: $mode, ceiling: $ceiling, state: 'PENDING', requestedAt: datetime()
   })-[:FOR]->(o)
 }
-RETURN status, $offenderId AS offenderId, false AS inScope
+RETURN status, $offenderId AS offenderId, false AS inScope, $agency AS requesterAgency

@@ -15,7 +15,7 @@ CALL (q, status) {
   SET q.state = 'WITHDRAWN', q.decidedAt = datetime(), q.decidedBy = $userId,
       q.decidedAgency = $agency
 }
-RETURN status, o.id AS offenderId,
+RETURN status, o.id AS offenderId, q.requesterAgency AS requesterAgency,
   o IS NOT NULL AND (o.managingAgency = $agency OR EXISTS {
     MATCH (o)-[s:SHARED_WITH]->(:Agency {code: $agency})
     WHERE s.from <= $today AND (s.to IS NULL OR s.to >= $today)

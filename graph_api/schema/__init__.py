@@ -18,6 +18,7 @@ from graph_api.schema.mutation import Mutation
 from graph_api.schema.observed import ObservedOperation
 from graph_api.schema.planned import answer_from_plans
 from graph_api.schema.query import Query
+from graph_api.schema.subscription import Subscription
 from graph_api.schema.types import Address, Associate, Mark, Offender, RestrictedNominal, Vehicle
 from graph_api.settings import Settings
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from strawberry.extensions import SchemaExtension
     from strawberry.types import ExecutionContext
 
-__all__ = ["Mutation", "Query", "RegisterSchema", "build_schema"]
+__all__ = ["Mutation", "Query", "RegisterSchema", "Subscription", "build_schema"]
 
 
 class RegisterSchema(strawberry.Schema):
@@ -75,6 +76,7 @@ def build_schema(settings: Settings | None = None, *, one_pass: bool = True) -> 
     schema = RegisterSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[Offender, Associate, Address, Vehicle, Mark, RestrictedNominal],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not development),
@@ -82,5 +84,5 @@ def build_schema(settings: Settings | None = None, *, one_pass: bool = True) -> 
         if one_pass
         else StrawberryGraphQLCoreExecutionContext,
     )
-    answer_from_plans(schema._schema, roots={"Query", "Mutation"})
+    answer_from_plans(schema._schema, roots={"Query", "Mutation", "Subscription"})
     return schema

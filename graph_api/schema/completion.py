@@ -14,12 +14,15 @@ so errors read exactly as they always did.
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    OperationType,
     Undefined,
     is_abstract_type,
     is_leaf_type,
@@ -38,6 +41,14 @@ class _NotPlain(Exception):
     """This value needs graphql-core's own completion (it reports the error)."""
 
 
+#: Completed change events, shared by the subscribers that receive the same planned map (one
+#: delivery statement answers them all) through the same document: completed once, not once per
+#: subscriber. Keyed by the map's identity (the entry keeps the map alive, and a hit checks
+#: it is the very map), the document's field nodes and the variables.
+_SHARED_EVENTS: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], dict[str, Any]]] = OrderedDict()
+SHARED_EVENTS_KEPT = 256
+
+
 class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's executor, with planned maps completed in one pass."""
 
@@ -50,10 +61,27 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> AwaitableOrValue[dict[str, Any]]:
         if type(result) is dict:  # a planned map (Strawberry objects take the usual path)
+            shared = self.operation.operation is OperationType.SUBSCRIPTION
+            if shared:
+                key = (
+                    id(result),
+                    return_type.name,
+                    tuple(id(details.node) for details in field_details_list),
+                    json.dumps(self.variable_values, sort_keys=True, default=str),
+                )
+                hit = _SHARED_EVENTS.get(key)
+                if hit is not None and hit[0] is result:
+                    return hit[1]
             try:
-                return self._object(return_type, field_details_list, result)
+                completed = self._object(return_type, field_details_list, result)
             except _NotPlain:
                 pass
+            else:
+                if shared:
+                    _SHARED_EVENTS[key] = (result, completed)
+                    if len(_SHARED_EVENTS) > SHARED_EVENTS_KEPT:
+                        _SHARED_EVENTS.popitem(last=False)
+                return completed
         return super().collect_and_execute_subfields(
             return_type, field_details_list, path, result, position_context
         )

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from graph_api.audit import Disclosure
 from graph_api.errors import ApiError, BadUserInput
 
 if TYPE_CHECKING:
-    from starlette.requests import Request
+    from collections.abc import Awaitable, Callable
+
+    from starlette.requests import HTTPConnection
 
     from graph_api.db import Database
     from graph_api.identity import Principal
@@ -21,8 +23,8 @@ if TYPE_CHECKING:
 class RequestContext:
     """Per-request context; the Principal is checked only where a field needs it."""
 
-    #: The HTTP request (its headers: the Idempotency-Key of a mutation).
-    request: Request
+    #: The HTTP request (its headers: the Idempotency-Key of a mutation), or the WebSocket.
+    request: HTTPConnection
     database: Database
     settings: Settings
     #: Made by the server (`http_guard`), never taken from the client.
@@ -53,3 +55,17 @@ class RequestContext:
                 "or a `purpose` claim in the token"
             )
         return principal
+
+
+@dataclass
+class ConnectionContext(RequestContext):
+    """The context of one WebSocket (graphql-transport-ws): its Principal is set when the
+    connection is initialised (`graph_api.websocket`), and serves every subscription on it."""
+
+    #: When the principal's token expires (epoch seconds): the socket closes then.
+    expires_at: float | None = None
+    #: The `connection_init` payload, as the protocol handler hands it over.
+    connection_params: dict[str, Any] | None = None
+    #: Verifies a `connection_init` payload as HTTP verifies headers: the Principal and when
+    #: its token expires, or the ApiError to close the socket with.
+    identify: Callable[[dict[str, Any]], Awaitable[tuple[Principal, float | None]]] | None = None

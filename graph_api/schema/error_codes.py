@@ -18,6 +18,8 @@ from graph_api.errors import ApiError
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from strawberry.types.execution import StreamExecutionResult
+
 log = logging.getLogger("graph_api.errors")
 
 #: Parse, validation and argument-coercion errors describe the client's document, never our
@@ -70,11 +72,23 @@ class ErrorCodes(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
-        if result is None or not result.errors:
+        self._code(self.execution_context.result)
+
+    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
+        """Each message of a subscription is coded before it is sent."""
+        self._code(result)
+        yield
+
+    def _code(self, result: object) -> None:
+        errors = getattr(result, "errors", None)
+        if not errors:
             return
         context = self.execution_context.context
         request_id = getattr(context, "request_id", "-")
-        result.errors = [
-            _coded(error, request_id, self.hide_suggestions) for error in result.errors
+        result.errors = [  # type: ignore[attr-defined]
+            # An error coded already (a subscription's message, then its end) stays as it is.
+            error
+            if "requestId" in (error.extensions or {})
+            else _coded(error, request_id, self.hide_suggestions)
+            for error in errors
         ]

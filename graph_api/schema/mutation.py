@@ -10,22 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
-import json
-import re
 from typing import TYPE_CHECKING, Any
 
 import strawberry
 from graphql import print_ast
 from strawberry.types import Info
 
-from graph_api import cypher_files, writes
+from graph_api import events, writes
 from graph_api.audit import Disclosure, audit_record
-from graph_api.db import CommitOutcomeUnknown
 from graph_api.domain import Role
-from graph_api.errors import BadUserInput, Conflict, Forbidden, NotFound, OutcomeUnknown
+from graph_api.photo_urls import sign_photo_paths
 from graph_api.planner import access_requests, roots
 from graph_api.planner.selection import by_response_key, root_selection
+from graph_api.schema.alerts import AlertMutations
 from graph_api.schema.context import RequestContext
 from graph_api.schema.enums import (
     AddressKind,
@@ -43,13 +40,13 @@ from graph_api.schema.enums import (
     Side,
     VehicleRole,
 )
+from graph_api.schema.mappa import MappaMutations
 from graph_api.schema.reference import Agency
 from graph_api.schema.types import AccessRequest, Nominal, Offender
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from graph_api.db import Transaction
     from graph_api.identity import Principal
     from graph_api.planner.roots import Plan
 
@@ -67,7 +64,6 @@ def _facts(roles: frozenset[Role] = writes.FACT_WRITERS) -> str:
 
 _FACTS = _facts()
 _SHARING = f"Needs {writes.role_names(writes.SHARE_WRITERS)}, of the managing agency."
-_IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 
 
 # --- inputs ---------------------------------------------------------------------------------
@@ -116,6 +112,12 @@ class AddressInput:
     latitude: float | None = None
     longitude: float | None = None
 
+    def command(self) -> writes.NewAddress:
+        return writes.NewAddress(
+            line1=self.line1, town=self.town, postcode=self.postcode, kind=self.kind,
+            latitude=self.latitude, longitude=self.longitude,
+        )  # fmt: skip
+
 
 @strawberry.input(description="Where an offender lives or stays: `addressId` or `address`.")
 class RecordAddressInput:
@@ -141,6 +143,12 @@ class NewAssociateInput:
     aliases: list[str] | None = None
     dob: dt.date | None = None
     gender: Gender = Gender.UNKNOWN
+
+    def command(self) -> writes.NewAssociate:
+        return writes.NewAssociate(
+            forename=self.forename, surname=self.surname, aliases=self.aliases, dob=self.dob,
+            gender=self.gender,
+        )  # fmt: skip
 
 
 @strawberry.input(description="An association with a person: `personId` or `associate`.")
@@ -168,6 +176,9 @@ class VehicleInput:
     make: str
     model: str
     colour: str
+
+    def command(self) -> writes.NewVehicle:
+        return writes.NewVehicle(vrm=self.vrm, make=self.make, model=self.model, colour=self.colour)
 
 
 @strawberry.input(description="An offender's use of a vehicle: `vehicleId` or `vehicle`.")
@@ -224,36 +235,22 @@ class AddRiskAssessmentInput:
 # --- running a write ------------------------------------------------------------------------
 
 
-def _fields(value: Any) -> dict[str, Any]:
-    """An input object as a plain dict (nested inputs too), keyed by Python names."""
-    return {
-        name: _fields(item) if dataclasses.is_dataclass(item) else item
-        for name, item in vars(value).items()
-    }
-
-
 def _idempotency(info: Context, principal: Principal) -> writes.Idempotency | None:
-    """The request's `Idempotency-Key`, scoped to the user and this root field, with a
-    fingerprint of what was asked (the document and its variables)."""
+    """The request's `Idempotency-Key` for this root field, with what was asked (the document,
+    its fragments and its variables)."""
     request = info.context.request
     key = request.headers.get("idempotency-key") if request is not None else None
     if key is None:
         return None
-    if not _IDEMPOTENCY_KEY.fullmatch(key):
-        raise BadUserInput("the `Idempotency-Key` header must be 1 to 200 visible ASCII characters")
     raw = info._raw_info
-    response_key = str(info.path.key)
     document = [
         print_ast(raw.operation),
         *(print_ast(raw.fragments[name]) for name in sorted(raw.fragments)),
     ]
-    asked = json.dumps([document, raw.variable_values, response_key], sort_keys=True, default=str)
-    scope = json.dumps([principal.agency, principal.user_id, key, response_key])
-    return writes.Idempotency(
-        scope=hashlib.sha256(scope.encode()).hexdigest(),
-        fingerprint=hashlib.sha256(asked.encode()).hexdigest(),
-        lifetime_hours=info.context.settings.graph_api_idempotency_hours,
-    )
+    return writes.Idempotency.of_request(
+        key, principal, str(info.path.key), [document, raw.variable_values],
+        info.context.settings.graph_api_idempotency_hours,
+    )  # fmt: skip
 
 
 async def _commit(
@@ -294,10 +291,11 @@ async def _commit(
         )  # fmt: skip
     if outcome.replayed:  # a replayed answer discloses data again: the request's record says so
         context.disclosure.saw(info.field_name, outcome.value)
+    else:  # its change event is committed: this process's subscribers hear of it at once
+        events.hub(context.database, context.settings).feed.poke()
+    # Photo URLs are stored and replayed as bare paths: signed here, for whoever asked now.
+    sign_photo_paths(context.settings, principal, outcome.value)
     return outcome.value
-
-
-_AGENCY_CODE = re.compile(r"[A-Z][A-Z0-9_]{1,19}")
 
 
 @strawberry.input(description="An agency of the register (police force, probation region ...).")
@@ -308,56 +306,12 @@ class AgencyInput:
     region: str | None = None
 
 
-async def _save_agency(info: Context, values: dict[str, Any], *, create: bool) -> Any:
-    """ADMIN only: an ADMIN of the register's owning agency adds agencies and changes any; any
-    other ADMIN changes its own agency only. Not offender data, so no audit record."""
-    principal = info.context.principal()
-    if not principal.has(Role.ADMIN):
-        raise Forbidden("managing agencies needs the ADMIN role")
-    code = str(values["code"]).strip().upper()
-    if not _AGENCY_CODE.fullmatch(code):
-        raise BadUserInput(
-            "`code` must be 2-20 characters of A-Z, 0-9 and _, starting with a letter"
-        )
-    owner = info.context.settings.graph_api_owning_agency
-    if principal.agency != owner and (create or code != principal.agency):
-        raise Forbidden(
-            f"only an ADMIN of the register's owning agency ({owner}) creates agencies or "
-            "changes another agency's record"
-        )
-    for name in ("name", "region"):
-        text = values.get(name)
-        if text is not None and not 1 <= len(text.strip()) <= 200:
-            raise BadUserInput(f"`{name}` must be 1 to 200 characters")
-    kind = values.get("kind")
-    parameters = {
-        "create": create, "code": code, "id": "agy_" + code.lower(),
-        "name": values["name"].strip() if values.get("name") else None,
-        "region": values["region"].strip() if values.get("region") else None,
-        "kind": kind.value if kind is not None else None,
-    }  # fmt: skip
-
-    async def save(tx: Transaction) -> list[dict[str, Any]]:
-        return await tx.run(cypher_files.write("save_agency"), parameters)
-
-    try:  # an explicit commit: a lost answer is known to be one (no audit record to settle it)
-        [record] = await info.context.database.transaction(save)
-    except CommitOutcomeUnknown:
-        raise OutcomeUnknown(
-            "the answer to this change's commit was lost; read the agency (or send the same "
-            "request again: creating an agency that exists answers CONFLICT)"
-        ) from None
-    if record["status"] == "EXISTS":
-        raise Conflict(f"an agency with code {code} already exists")
-    if record["status"] == "NOT_FOUND":
-        raise NotFound(f"no agency has code {code}")
-    return by_response_key(record["agency"], root_selection(info._raw_info))
-
-
-async def _command(info: Context, command: Callable[..., writes.Write], input: object) -> Any:
-    """`_commit` of a write command whose arguments are the fields of one input object."""
-    values = _fields(input)
-    return await _commit(info, lambda principal, today: command(principal, today, **values))
+async def _save_agency(info: Context, change: writes.AgencyChange, *, create: bool) -> Any:
+    saved = await writes.save_agency(
+        info.context.database, info.context.principal(),
+        info.context.settings.graph_api_owning_agency, change, create=create,
+    )  # fmt: skip
+    return by_response_key(saved, root_selection(info._raw_info))
 
 
 _ACCESS = "Reads offender data: needs a purpose."
@@ -449,19 +403,16 @@ _OUTCOMES = (
 
 
 @strawberry.type(description=_OUTCOMES)
-class Mutation(AccessRequestMutations):
+class Mutation(AccessRequestMutations, MappaMutations, AlertMutations):
     @strawberry.mutation(
         description="Add an agency to the register. Requires ADMIN, of the register's owning "
         "agency."
     )
     async def create_agency(self, info: Context, input: AgencyInput) -> Agency:
-        values = {
-            "code": input.code,
-            "name": input.name,
-            "kind": input.kind,
-            "region": input.region,
-        }
-        return await _save_agency(info, values, create=True)  # type: ignore[no-any-return]
+        change = writes.AgencyChange(
+            code=input.code, name=input.name, kind=input.kind, region=input.region
+        )
+        return await _save_agency(info, change, create=True)  # type: ignore[no-any-return]
 
     @strawberry.mutation(
         description="Rename an agency or change its region; its code and kind stay. Requires "
@@ -470,19 +421,36 @@ class Mutation(AccessRequestMutations):
     async def update_agency(
         self, info: Context, code: str, name: str | None = None, region: str | None = None
     ) -> Agency:
-        values = {"code": code, "name": name, "region": region}
-        return await _save_agency(info, values, create=False)  # type: ignore[no-any-return]
+        change = writes.AgencyChange(code=code, name=name, region=region)
+        return await _save_agency(info, change, create=False)  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Put a new offender on the register. " + _FACTS)
     async def create_offender(self, info: Context, input: CreateOffenderInput) -> Offender:
-        return await _command(info, writes.create_offender, input)  # type: ignore[no-any-return]
+        return await _commit(  # type: ignore[no-any-return]
+            info,
+            lambda principal, today: writes.create_offender(
+                principal, today, forename=input.forename, surname=input.surname,
+                aliases=input.aliases, dob=input.dob, gender=input.gender, pnc_id=input.pnc_id,
+                nominal_type=input.nominal_type, mappa_category=input.mappa_category,
+                mappa_level=input.mappa_level, risk_level=input.risk_level,
+            ),
+        )  # fmt: skip
 
     @strawberry.mutation(
         description="Change an offender's own properties, given the `version` read (CONFLICT "
         "if it moved). " + _FACTS
     )
     async def update_offender(self, info: Context, input: UpdateOffenderInput) -> Offender:
-        return await _command(info, writes.update_offender, input)  # type: ignore[no-any-return]
+        return await _commit(  # type: ignore[no-any-return]
+            info,
+            lambda principal, today: writes.update_offender(
+                principal, today, id=input.id, version=input.version,
+                forename=input.forename, surname=input.surname, dob=input.dob,
+                gender=input.gender, nominal_type=input.nominal_type,
+                mappa_category=input.mappa_category, mappa_level=input.mappa_level,
+                risk_level=input.risk_level,
+            ),
+        )  # fmt: skip
 
     @strawberry.mutation(description="Add a name the offender is known by. " + _FACTS)
     async def add_alias(self, info: Context, offender_id: strawberry.ID, alias: str) -> Offender:
@@ -495,7 +463,14 @@ class Mutation(AccessRequestMutations):
 
     @strawberry.mutation(description="Record where the offender lives or stays. " + _FACTS)
     async def record_address(self, info: Context, input: RecordAddressInput) -> Offender:
-        return await _command(info, writes.record_address, input)  # type: ignore[no-any-return]
+        return await _commit(  # type: ignore[no-any-return]
+            info,
+            lambda principal, today: writes.record_address(
+                principal, today, offender_id=input.offender_id, address_id=input.address_id,
+                address=input.address.command() if input.address else None, main=input.main,
+                from_=input.from_, to=input.to, classification=input.classification,
+            ),
+        )  # fmt: skip
 
     @strawberry.mutation(
         description="End the offender's current residence at an address on a date. " + _FACTS
@@ -515,7 +490,15 @@ class Mutation(AccessRequestMutations):
         + _FACTS
     )
     async def link_associate(self, info: Context, input: LinkAssociateInput) -> Offender:
-        return await _command(info, writes.link_associate, input)  # type: ignore[no-any-return]
+        return await _commit(  # type: ignore[no-any-return]
+            info,
+            lambda principal, today: writes.link_associate(
+                principal, today, offender_id=input.offender_id, person_id=input.person_id,
+                associate=input.associate.command() if input.associate else None,
+                type=input.type, from_=input.from_, to=input.to,
+                classification=input.classification,
+            ),
+        )  # fmt: skip
 
     @strawberry.mutation(
         description="End the offender's current association with a person on a date. " + _FACTS
@@ -532,25 +515,55 @@ class Mutation(AccessRequestMutations):
 
     @strawberry.mutation(description="Record the offender's use of a vehicle. " + _FACTS)
     async def record_vehicle_use(self, info: Context, input: RecordVehicleUseInput) -> Offender:
-        return await _command(info, writes.record_vehicle_use, input)  # type: ignore[no-any-return]
+        return await _commit(  # type: ignore[no-any-return]
+            info,
+            lambda principal, today: writes.record_vehicle_use(
+                principal, today, offender_id=input.offender_id, vehicle_id=input.vehicle_id,
+                vehicle=input.vehicle.command() if input.vehicle else None, role=input.role,
+                from_=input.from_, to=input.to, classification=input.classification,
+            ),
+        )  # fmt: skip
 
     @strawberry.mutation(description="Record a distinguishing mark. " + _FACTS)
     async def add_mark(self, info: Context, input: AddMarkInput) -> Offender:
-        return await _command(info, writes.add_mark, input)  # type: ignore[no-any-return]
+        return await _commit(  # type: ignore[no-any-return]
+            info,
+            lambda principal, today: writes.add_mark(
+                principal, today, offender_id=input.offender_id, type=input.type,
+                body_part=input.body_part, side=input.side, orientation=input.orientation,
+                description=input.description, from_=input.from_,
+                classification=input.classification,
+            ),
+        )  # fmt: skip
 
     @strawberry.mutation(
         description="Record graded intelligence about the offender. "
         + _facts(writes.INTELLIGENCE_WRITERS)
     )
     async def add_intelligence(self, info: Context, input: AddIntelligenceInput) -> Offender:
-        return await _command(info, writes.add_intelligence, input)  # type: ignore[no-any-return]
+        return await _commit(  # type: ignore[no-any-return]
+            info,
+            lambda principal, today: writes.add_intelligence(
+                principal, today, offender_id=input.offender_id, text=input.text,
+                source=input.source, information=input.information, handling=input.handling,
+                conditions=input.conditions, review_on=input.review_on,
+                classification=input.classification,
+            ),
+        )  # fmt: skip
 
     @strawberry.mutation(
         description="Record a risk assessment; its level becomes the offender's current risk "
         "level unless a later assessment is on record. " + _FACTS
     )
     async def add_risk_assessment(self, info: Context, input: AddRiskAssessmentInput) -> Offender:
-        return await _command(info, writes.add_risk_assessment, input)  # type: ignore[no-any-return]
+        return await _commit(  # type: ignore[no-any-return]
+            info,
+            lambda principal, today: writes.add_risk_assessment(
+                principal, today, offender_id=input.offender_id, tool=input.tool,
+                level=input.level, assessed_on=input.assessed_on,
+                next_review_on=input.next_review_on, classification=input.classification,
+            ),
+        )  # fmt: skip
 
     @strawberry.mutation(
         description="Share the offender with another agency from today, up to `ceiling` (at "

@@ -1,9 +1,11 @@
 """The write API (issue 5): validate a mutation's input, then run it as one transaction.
 
-`_commands` turns each mutation's input into a `Write` (checking roles, classifications, dates
-and formats); `execute` runs it with its statement from `cypher/writes/`, which checks the
-writer's scope and returns a status, maps that status to the client's error, reads the changed
-object back and keeps the idempotency key, all in one transaction. `_rules` says who may write.
+`_commands` turns each mutation's typed arguments into a `Write` (checking roles,
+classifications, dates and formats); `execute` runs it with its statement from
+`cypher/writes/`, which checks the writer's scope and returns a status, maps that status to the
+client's error, reads the changed object back, keeps the idempotency key and records the audit
+record and the change event, all in one transaction. `_rules` says who may write; `_agencies`
+adds and changes agencies (reference data); `_watch` keeps a user's watch list.
 """
 
 from __future__ import annotations
@@ -13,7 +15,11 @@ from graph_api.writes._access_requests import (
     request_access,
     withdraw_access_request,
 )
+from graph_api.writes._agencies import AgencyChange, save_agency
 from graph_api.writes._commands import (
+    NewAddress,
+    NewAssociate,
+    NewVehicle,
     add_alias,
     add_intelligence,
     add_mark,
@@ -35,6 +41,7 @@ from graph_api.writes._execute import (
     Idempotency,
     Outcome,
     Write,
+    change_event,
     decode_answer,
     encode_answer,
     execute,
@@ -46,12 +53,17 @@ from graph_api.writes._rules import (
     require_role,
     role_names,
 )
+from graph_api.writes._watch import watch
 
 __all__ = [
     "FACT_WRITERS",
     "INTELLIGENCE_WRITERS",
     "SHARE_WRITERS",
+    "AgencyChange",
     "Idempotency",
+    "NewAddress",
+    "NewAssociate",
+    "NewVehicle",
     "Outcome",
     "Write",
     "add_alias",
@@ -59,6 +71,7 @@ __all__ = [
     "add_mark",
     "add_photo",
     "add_risk_assessment",
+    "change_event",
     "create_offender",
     "decide_access_request",
     "decode_answer",
@@ -74,8 +87,10 @@ __all__ = [
     "require_role",
     "revoke_share",
     "role_names",
+    "save_agency",
     "share_offender",
     "transfer_management",
     "update_offender",
+    "watch",
     "withdraw_access_request",
 ]

@@ -6,6 +6,7 @@ Nothing here touches the database; `execute` runs what these return.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from neo4j.spatial import WGS84Point
@@ -35,6 +36,39 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from graph_api.identity import Principal
+
+
+@dataclass(frozen=True)
+class NewAddress:
+    """An address a mutation records when the writer can see none with its line and postcode."""
+
+    line1: str
+    town: str
+    postcode: str
+    kind: AddressKind = AddressKind.HOUSEHOLD
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass(frozen=True)
+class NewAssociate:
+    """A person created with the association that links them to an offender."""
+
+    forename: str
+    surname: str
+    aliases: list[str] | None = None
+    dob: dt.date | None = None
+    gender: Gender = Gender.UNKNOWN
+
+
+@dataclass(frozen=True)
+class NewVehicle:
+    """A vehicle a mutation records when the writer can see none with its plate."""
+
+    vrm: str
+    make: str
+    model: str
+    colour: str
 
 
 def new_id(prefix: str) -> str:
@@ -106,7 +140,10 @@ def create_offender(
         "mappaLevel": rules.in_range("mappaLevel", mappa_level, 1, 3),
         "riskLevel": risk_level.value,
     }
-    parameters = access.principal_parameters(principal, today) | {"offender": offender}
+    parameters = access.principal_parameters(principal, today) | {
+        "offender": offender,
+        "userId": principal.user_id,
+    }
     return Write(
         "createOffender",
         "create_offender",
@@ -191,9 +228,8 @@ def record_address(
     main: bool = True,
     classification: Classification = Classification.OFFICIAL,
     address_id: str | None = None,
-    address: dict[str, Any] | None = None,
+    address: NewAddress | None = None,
 ) -> Write:
-    """`address` holds line1, town, postcode, kind and optionally latitude and longitude."""
     rules.require_role(principal, rules.FACT_WRITERS, "recordAddress")
     rules.exactly_one("addressId", address_id, "address", address)
     rules.period(from_, to, today)
@@ -228,17 +264,16 @@ def record_address(
     )
 
 
-def _new_address(address: dict[str, Any]) -> dict[str, Any]:
-    postcode = rules.postcode(address["postcode"])
-    kind: AddressKind = address["kind"]
+def _new_address(address: NewAddress) -> dict[str, Any]:
+    postcode = rules.postcode(address.postcode)
     values: dict[str, Any] = {
-        "line1": rules.text("address.line1", address["line1"], 200),
-        "town": rules.text("address.town", address["town"], 100),
+        "line1": rules.text("address.line1", address.line1, 200),
+        "town": rules.text("address.town", address.town, 100),
         "postcode": postcode,
         "postcodeDistrict": postcode[:-4],
-        "kind": kind.value,
+        "kind": address.kind.value,
     }
-    latitude, longitude = address.get("latitude"), address.get("longitude")
+    latitude, longitude = address.latitude, address.longitude
     if (latitude is None) != (longitude is None):
         raise BadUserInput("give both `address.latitude` and `address.longitude`, or neither")
     if latitude is not None and longitude is not None:
@@ -291,9 +326,8 @@ def link_associate(
     to: dt.date | None = None,
     classification: Classification = Classification.OFFICIAL,
     person_id: str | None = None,
-    associate: dict[str, Any] | None = None,
+    associate: NewAssociate | None = None,
 ) -> Write:
-    """`associate` holds forename, surname and optionally dob, gender and aliases."""
     rules.require_role(principal, rules.FACT_WRITERS, "linkAssociate")
     rules.exactly_one("personId", person_id, "associate", associate)
     if person_id == offender_id:
@@ -326,15 +360,14 @@ def link_associate(
     )
 
 
-def _new_associate(associate: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    first = rules.name("associate.forename", associate["forename"])
-    last = rules.name("associate.surname", associate["surname"])
+def _new_associate(associate: NewAssociate, today: dt.date) -> dict[str, Any]:
+    first = rules.name("associate.forename", associate.forename)
+    last = rules.name("associate.surname", associate.surname)
     aliases = [
         rules.name(f"associate.aliases[{i}]", alias)
-        for i, alias in enumerate(associate.get("aliases") or [])
+        for i, alias in enumerate(associate.aliases or [])
     ]
-    dob = associate.get("dob")
-    gender: Gender = associate.get("gender") or Gender.UNKNOWN
+    dob, gender = associate.dob, associate.gender
     return {
         "id": new_id("asc"),
         "forename": first,
@@ -379,19 +412,18 @@ def record_vehicle_use(
     to: dt.date | None = None,
     classification: Classification = Classification.OFFICIAL,
     vehicle_id: str | None = None,
-    vehicle: dict[str, Any] | None = None,
+    vehicle: NewVehicle | None = None,
 ) -> Write:
-    """`vehicle` holds vrm, make, model and colour."""
     rules.require_role(principal, rules.FACT_WRITERS, "recordVehicleUse")
     rules.exactly_one("vehicleId", vehicle_id, "vehicle", vehicle)
     rules.period(from_, to, today)
     new_vehicle = None
     if vehicle is not None:
         new_vehicle = {
-            "vrm": rules.vrm(vehicle["vrm"]),
-            "make": rules.text("vehicle.make", vehicle["make"], 60),
-            "model": rules.text("vehicle.model", vehicle["model"], 60),
-            "colour": rules.text("vehicle.colour", vehicle["colour"], 40),
+            "vrm": rules.vrm(vehicle.vrm),
+            "make": rules.text("vehicle.make", vehicle.make, 60),
+            "model": rules.text("vehicle.model", vehicle.model, 60),
+            "colour": rules.text("vehicle.colour", vehicle.colour, 40),
         }
     parameters = _offender_write(
         principal, offender_id, today, classification,

@@ -1,10 +1,14 @@
-"""Runs one write: its statement, the status it returns, the read-back and the idempotency key,
-all in one transaction, so a refused or failed write changes nothing."""
+"""Runs one write: its statement, the status it returns, the read-back, the idempotency key,
+the audit record and the change event, all in one transaction, so a refused or failed write
+changes nothing and no change stands without its event (docs/design.md §11)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -12,13 +16,22 @@ from neo4j.exceptions import ConstraintError
 
 from graph_api import cypher_files, phonetic
 from graph_api.db import CommitOutcomeUnknown
-from graph_api.errors import ApiError, Conflict, Forbidden, NotFound, OutcomeUnknown, Unavailable
+from graph_api.errors import (
+    ApiError,
+    BadUserInput,
+    Conflict,
+    Forbidden,
+    NotFound,
+    OutcomeUnknown,
+    Unavailable,
+)
 from graph_api.writes._outcome import committed
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from graph_api.db import Database, Transaction
+    from graph_api.identity import Principal
     from graph_api.planner.roots import Plan
 
 
@@ -37,6 +50,57 @@ class Write:
     refusals: Mapping[str, ApiError] = field(default_factory=dict)
     #: The offender's names changed: recompute their search keys in the same transaction.
     names_changed: bool = False
+    #: The write changes an offender's record, so it leaves a change event (`change_event`);
+    #: false only for a user's own bookkeeping (a watch list) that changes no offender.
+    emits_event: bool = True
+
+
+#: A node id the system made or was given (`off_...`, `adr_...`: docs/data-model.md), as
+#: opposed to other values whose names end in `Id` (a PNC id).
+_NODE_ID = re.compile(r"[a-z]{3}_[0-9A-Za-z_]+")
+#: Parameters naming ids that are not what changed: the writer, the offender itself, and ids
+#: made in advance that the statement may not use (`newAddressId`: it says which it used).
+_NOT_CHANGED = {"offenderId", "userId"}
+
+
+def change_event(write: Write, record: Mapping[str, Any]) -> dict[str, Any]:
+    """The change event of `write`, derived from the write and what its statement returned, so
+    any new `Write` has its event with no code of its own (docs/design.md §11):
+
+    - `kind`: the mutation (`addIntelligence`, `decideAccessRequest` ...);
+    - `offenderId`: the statement's `offenderId` if it returns one, else the write's;
+    - `ids`: the ids of what changed: the `id` of each node the parameters create (a map with
+      an `id`), each parameter or returned value named `...Id` that holds a node id (the
+      address matched or made, the access request decided), never `new...Id` candidates;
+    - `classification`: the fact's (`$classification`), OFFICIAL for changes to the offender
+      itself (its properties, shares, management, access requests);
+    - `agency` and `userId`: the writer; `requesterAgency`: the agency that asked, for an
+      access request (its `requesterAgency` when the statement returns one), so the asking
+      side hears of the decision even while the offender is out of its scope.
+    """
+    ids: set[str] = set()
+    for source in (write.parameters, record):
+        for key, value in source.items():
+            if isinstance(value, dict) and isinstance(value.get("id"), str):
+                ids.add(value["id"])
+            elif (
+                key.endswith("Id")
+                and key not in _NOT_CHANGED
+                and not key.startswith("new")
+                and isinstance(value, str)
+                and _NODE_ID.fullmatch(value)
+            ):
+                ids.add(value)
+    requester = record.get("requesterAgency")
+    return {
+        "kind": write.mutation,
+        "offenderId": record.get("offenderId") or write.offender_id,
+        "agency": write.parameters.get("agency"),
+        "userId": write.parameters.get("userId"),
+        "ids": sorted(ids),
+        "classification": write.parameters.get("classification") or "OFFICIAL",
+        "requesterAgency": requester if isinstance(requester, str) else None,
+    }
 
 
 @dataclass(frozen=True)
@@ -47,6 +111,33 @@ class Idempotency:
     fingerprint: str
     #: Hours after which a key has expired and counts as new (GRAPH_API_IDEMPOTENCY_HOURS).
     lifetime_hours: float = 24.0
+
+    @classmethod
+    def of_request(
+        cls,
+        key: str,
+        principal: Principal,
+        field: str,
+        asked: object,
+        lifetime_hours: float,
+    ) -> Idempotency:
+        """A client's `Idempotency-Key` header, scoped to the user and the root field's
+        response key (`field`), with a fingerprint of what was `asked` (the document and its
+        variables, as JSON-able values)."""
+        if not _IDEMPOTENCY_KEY.fullmatch(key):
+            raise BadUserInput(
+                "the `Idempotency-Key` header must be 1 to 200 visible ASCII characters"
+            )
+        scope = json.dumps([principal.agency, principal.user_id, key, field])
+        fingerprint = json.dumps([asked, field], sort_keys=True, default=str)
+        return cls(
+            scope=hashlib.sha256(scope.encode()).hexdigest(),
+            fingerprint=hashlib.sha256(fingerprint.encode()).hexdigest(),
+            lifetime_hours=lifetime_hours,
+        )
+
+
+_IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 
 
 @dataclass(frozen=True)
@@ -112,6 +203,18 @@ def decode_answer(text: str) -> Any:
         return item
 
     return json.loads(text, object_hook=untagged)
+
+
+@functools.cache
+def _bookkeeping(audited: bool, event: bool) -> str:
+    """The statement writing a change's audit record, its change event, or both."""
+    if not event:
+        return cypher_files.query("audit_records")
+    if not audited:
+        return cypher_files.write("change_event")
+    return (
+        f"CALL () {{ {cypher_files.write('change_event')} }} {cypher_files.query('audit_records')}"
+    )
 
 
 async def _refresh_name_keys(tx: Transaction, offender_id: str) -> None:
@@ -194,9 +297,15 @@ async def execute(
                     "offenderId": write.offender_id,
                 },
             )
+        # The audit record and the change event travel in one statement (one round trip).
+        bookkeeping: dict[str, Any] = {}
         if audit is not None:
             written[:] = [audit(value, record)]
-            await tx.run(cypher_files.query("audit_records"), {"records": written})
+            bookkeeping["records"] = written
+        if write.emits_event:
+            bookkeeping["event"] = change_event(write, record)
+        if bookkeeping:
+            await tx.run(_bookkeeping(audit is not None, write.emits_event), bookkeeping)
         return Outcome(value, replayed=False, record=record)
 
     try:

@@ -28,6 +28,7 @@ SHARE_WRITERS = frozenset({Role.SUPERVISOR})
 
 _PNC = re.compile(r"[0-9]{2}/[0-9]{7}[A-Z]")
 _BODY_PART = re.compile(r"[a-z]+(?: [a-z]+)*")
+_AGENCY_CODE = re.compile(r"[A-Z][A-Z0-9_]{1,19}")
 MAX_TEXT = 4_000
 MAX_NAME = 100
 
@@ -144,9 +145,13 @@ def body_part(value: str) -> str:
 
 
 def agency_code(field: str, value: str) -> str:
+    """An agency code, upper-cased: 2-20 of A-Z, 0-9 and _, starting with a letter (MET)."""
     cleaned = value.strip().upper()
-    if not re.fullmatch(r"[A-Z][A-Z0-9_]{1,30}", cleaned):
-        raise BadUserInput(f"`{field}` must be an agency code, e.g. MET")
+    if not _AGENCY_CODE.fullmatch(cleaned):
+        raise BadUserInput(
+            f"`{field}` must be an agency code: 2-20 characters of A-Z, 0-9 and _, starting "
+            "with a letter, e.g. MET"
+        )
     return cleaned
 
 

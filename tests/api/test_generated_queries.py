@@ -58,7 +58,7 @@ ID_ARGUMENTS = {"id", "offenderId", "fromId", "toId", "firstId", "secondId"}
 #: Root fields whose answers carry offender data (me and agencies are reference data).
 ROOTS = ["offender", "offenders", "searchOffenders", "searchMarks", "vehicles", "addresses",
          "offendersNear", "network", "shortestPath", "commonAssociates", "node",
-         "auditTrail", "identify", "searchPhotos", "accessRequests"]  # fmt: skip
+         "auditTrail", "identify", "searchPhotos", "accessRequests", "alerts"]  # fmt: skip
 TODAY = dt.date.today()
 
 
