@@ -312,12 +312,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/readyz")
     async def readyz() -> JSONResponse:
-        """Ready to serve: the database answers within a second. 503 while it does not
-        (down, unreachable or stalled), answered within a second all the same."""
-        if await database.ping(within=READINESS_SECONDS):
+        """Ready to serve: the database answers within a second, and after it was lost, the
+        most used statements are planned again. 503 while not (down, unreachable, stalled, or
+        warming up), answered within a second all the same."""
+        answers = await database.ping(within=READINESS_SECONDS)
+        if answers and not database.warming:
             return JSONResponse({"status": "ready"})
         return JSONResponse(
-            {"status": "database unavailable"},
+            {"status": "warming up" if answers else "database unavailable"},
             status_code=503,
             headers={"retry-after": str(RETRY_AFTER_SECONDS)},
         )
