@@ -100,9 +100,10 @@ async def test_the_peer_answers_every_query_it_can_express_like_the_api(
       (no stubs, no non-anchored nodes, no per-link rules) legitimately change the answer;
       only the root and an overlap are checked (`bench.run.compare_peer`).
 
-    Elsewhere the gaps could make answers differ on other data (a link above a share's ceiling,
-    an associate no in-scope offender anchors); on this dataset and principal they do not, so
-    any difference here is a bug in the peer's documents, variables or normalisation.
+    Elsewhere the gaps make answers differ: the READ shares of MAPPA meetings (issue 14) put
+    links above a share's ceiling into this dataset, which the peer still shows (gaps 1-2,
+    bench/peer/README.md). So the peer may show more than we do, never less; any other
+    difference is a bug in the peer's documents, variables or normalisation.
     """
     try:
         ensure_peer_installed()
@@ -124,5 +125,9 @@ async def test_the_peer_answers_every_query_it_can_express_like_the_api(
     assert all(found.non_empty.values()), found.non_empty
     national = {q.name for q in QUERIES if q.national or not q.has_raw}
     assert set(found.not_expressible) == {"shortest_path", *national}, found.not_expressible
-    strict = [d for d in found.explained if not d.startswith("peer network_depth2 ")]
+    strict = [
+        d
+        for d in found.explained
+        if not d.startswith("peer network_depth2 ") and not d.endswith("lacks [] (0)")
+    ]
     assert strict == [], "\n".join(strict)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import html
+import io
 import re
 import shutil
 import subprocess
@@ -269,3 +270,49 @@ def test_the_pack_is_a_client_of_the_schema() -> None:
         imported = _runtime_imports(ast.parse(source.read_text()))
         private = ("graph_api.db", "graph_api.planner", "graph_api.cypher_files", "neo4j")
         assert not {m for m in imported if m.startswith(private)}, source
+
+
+async def test_the_nominal_photo_is_on_the_cover(
+    serve: Callable[..., Any],
+    mint: Callable[..., str],
+    driver: neo4j.Driver,
+    tmp_path: Path,
+    tiny_graph: dict[str, Any],
+) -> None:
+    """A photo the reader may see is embedded (a `data:` image: the document loads nothing)."""
+    del tiny_graph
+    from writes.support import CREATE, delete_api_created, offender_input
+
+    token = mint("MET", roles=(Role.OFFENDER_MANAGER,), purpose="MAPPA meeting")
+    headers = {"Authorization": f"Bearer {token}"}
+    picture = io.BytesIO()
+    Image.new("RGB", (240, 300), (40, 90, 160)).save(picture, "JPEG")
+    try:
+        # The session's patience for a cold plan of the pack's statement (tests/conftest.py).
+        patient = {"neo4j_query_timeout_seconds": 60, "graph_api_request_deadline_seconds": 90}
+        async with serve(graph_api_photo_dir=tmp_path / "photos", **patient) as http:
+            created = await http.post(
+                "/graphql",
+                json={"query": CREATE, "variables": {"input": offender_input()}},
+                headers=headers,
+            )
+            offender_id = created.json()["data"]["createOffender"]["id"]
+            uploaded = await http.post(
+                "/photos",
+                files={"file": ("face.jpg", picture.getvalue())},
+                data={"offenderId": offender_id, "takenOn": "2025-01-15"},
+                headers=headers,
+            )
+            assert uploaded.status_code == 201, uploaded.text
+            page = await _get(http, f"/mappa/{offender_id}/pack.html", token)
+            assert '<img src="data:image/jpeg;base64,' in page.text
+            assert "No photograph available" not in page.text
+            pdf = await _get(http, f"/mappa/{offender_id}/pack.pdf", token)
+            (tmp_path / "pack.pdf").write_bytes(pdf.content)
+            listed = subprocess.run(  # noqa: S603
+                [_tool("pdfimages"), "-list", str(tmp_path / "pack.pdf")],
+                capture_output=True, check=True, text=True,
+            )  # fmt: skip
+            assert len(listed.stdout.strip().splitlines()) >= 3  # header, rule, the photo
+    finally:
+        delete_api_created(driver)
