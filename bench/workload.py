@@ -79,6 +79,7 @@ RETURN b.id AS id ORDER BY id
 _NATIONAL_CLUES = """
 MATCH (o:Offender)-[h:HAS_MARK]->(m:Mark)
 WHERE m.type = 'TATTOO' AND h.classification = 'OFFICIAL' AND h.to IS NULL
+  AND ($among IS NULL OR o.id IN $among)
 MATCH (o)-[u:USES]->(v:Vehicle)
 WHERE u.classification = 'OFFICIAL' AND u.to IS NULL
 RETURN o.dob AS dob, m.type AS type, m.bodyPart AS bodyPart, m.side AS side,
@@ -164,7 +165,14 @@ def build_workload(
         else []
     )
     iso_today = today.isoformat()
-    clues = _national_clues(driver, database, rng, today, count) if _CLUED & wanted else []
+    # identify: a witness's clues about anyone in the country; the mark searches: about an
+    # offender in scope, so the pair (with cards, in scope only) compares one search.
+    clues = _national_clues(driver, database, rng, today, count) if "identify" in wanted else []
+    scoped = (
+        _national_clues(driver, database, rng, today, count, among=in_scope)
+        if _SCOPED_CLUES & wanted
+        else []
+    )
 
     def make(query: BenchQuery, i: int) -> Request:
         name = query.name
@@ -203,7 +211,7 @@ def build_workload(
             }  # fmt: skip
             return Request(name, variables, {})
         if name.startswith("search_marks"):
-            clue = clues[i]
+            clue = scoped[i]
             return Request(name, {k: clue[k] for k in ("type", "bodyPart", "text")}, {})
         if name.startswith("search_names"):
             return Request(name, {"name": names[i]}, {})
@@ -212,16 +220,22 @@ def build_workload(
     return Workload(principal, {q.name: [make(q, i) for i in range(count)] for q in queries})
 
 
-#: The queries whose inputs are drawn from `_national_clues`.
-_CLUED = frozenset({"identify", "search_marks", "search_marks_in_scope"})
+#: The queries whose clues are drawn from the offenders in the principal's scope.
+_SCOPED_CLUES = frozenset({"search_marks", "search_marks_in_scope"})
 
 
 def _national_clues(
-    driver: neo4j.Driver, database: str, rng: random.Random, today: dt.date, count: int
+    driver: neo4j.Driver,
+    database: str,
+    rng: random.Random,
+    today: dt.date,
+    count: int,
+    among: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """`count` witness clues: a tattoo (type, part, side, a word of what it shows), a plate
-    pattern of a vehicle the bearer uses, and the bearer's age today."""
-    records, _, _ = driver.execute_query(_NATIONAL_CLUES, database_=database)
+    pattern of a vehicle the bearer uses, and the bearer's age today; bearers `among` the
+    given offender ids when given."""
+    records, _, _ = driver.execute_query(_NATIONAL_CLUES, among=among, database_=database)
     if not records:
         raise ValueError("no offender has an OFFICIAL tattoo and vehicle; cannot draw clues")
     clues = []
