@@ -51,6 +51,33 @@ def _memory_run(
     console.print(f"peak RSS {max(r['rss_mb'] for r in rows):.0f} MB; bench/results/{output}.md")
 
 
+def _recovery_run(options: Any, after: float, rehearsal: bool) -> None:
+    """`bench --recovery SECONDS`: a Neo4j restart under load (bench/recovery.py)."""
+    import asyncio
+
+    from bench.queries import select
+    from bench.recovery import RECOVERY_QUERIES, run_recovery
+    from bench.run import bench_settings, ensure_dataset
+    from bench.workload import analyst, biggest_agency, build_workload
+
+    settings = bench_settings(options.instance, options.port)
+    driver, database = ensure_dataset(
+        settings, options.scale, options.seed, console.print, replace_data=options.replace_data
+    )
+    queries = select(options.queries or RECOVERY_QUERIES)
+    with driver:
+        principal = analyst(options.agency or biggest_agency(driver, database))
+        workload = build_workload(driver, database, queries, principal, 200, options.workload_seed)
+    output = options.output or ("recovery" if rehearsal else "recovery-no-rehearsal")
+    figures = asyncio.run(
+        run_recovery(
+            settings, workload, queries, clients=max(options.concurrency), after=after,
+            rehearsal=rehearsal, output=output, say=console.print,
+        )
+    )  # fmt: skip
+    console.print(f"{figures}; bench/results/{output}.md")
+
+
 def _events_run(options: Any, subscribers: str, count: int) -> None:
     """`bench --events`: delivery latency and the write overhead of change events."""
     import asyncio
@@ -138,6 +165,18 @@ def bench_command(
             min=1, help="Soak mode: the ordinary mix for this many seconds, RSS and latency."
         ),
     ] = None,
+    recovery: Annotated[
+        float | None,
+        typer.Option(
+            min=1,
+            help="Recovery mode: restart Neo4j under load and ask for this many seconds after "
+            "(bench/recovery.py).",
+        ),
+    ] = None,
+    rehearsal: Annotated[
+        bool,
+        typer.Option(help="Recovery mode: plan the remembered statements again after a loss."),
+    ] = True,
     api_port: Annotated[
         int | None, typer.Option(help="Port of the API server the memory and soak modes start.")
     ] = None,
@@ -184,6 +223,9 @@ def bench_command(
     from bench.targets import TargetError
 
     chosen = run_step(options)
+    if recovery is not None:
+        run_step(lambda: _recovery_run(chosen, recovery, rehearsal))
+        return
     if events:
         run_step(lambda: _events_run(chosen, event_subscribers, event_count))
         return

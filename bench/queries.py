@@ -42,7 +42,14 @@ class BenchQuery:
     #: Answers compare as a path (length and ends), not as every id on it: two shortest paths
     #: of one length are equally right.
     is_path: bool = False
+    #: Asked by the NATIONAL_SEARCH principal (the analyst with that role too), not the analyst.
+    national: bool = False
     tags: tuple[str, ...] = field(default=())
+
+    @property
+    def has_raw(self) -> bool:
+        """Whether a hand-written statement answers it (the national searches have none)."""
+        return (RAW_DIR / f"{self.name}.cypher").exists()
 
     @cached_property
     def raw_cypher(self) -> str:
@@ -172,6 +179,35 @@ query ShortestPath($from: ID!, $to: ID!) {{
   }}
 }}"""
 
+_BEARER = """
+      __typename
+      ... on Offender { id forename surname dob }
+      ... on RestrictedNominal { id card { forename surname dob gender marks { description } } }"""
+
+IDENTIFY = f"""
+query Identify($ageFrom: Int, $ageTo: Int, $marks: [MarkClue!], $vehicle: VehicleClue) {{
+  identify(ageFrom: $ageFrom, ageTo: $ageTo, marks: $marks, vehicle: $vehicle, first: 20) {{
+    score reasons
+    nominal {{{_BEARER} }}
+  }}
+}}"""
+
+#: Asked by the national searcher (bearers out of scope answer cards) and, for the in-scope
+#: time of the same search, by the analyst.
+SEARCH_MARKS = f"""
+query SearchMarks($type: MarkType, $bodyPart: String, $text: String) {{
+  searchMarks(type: $type, bodyPart: $bodyPart, text: $text, first: 20) {{
+    edges {{ score mark {{ id type bodyPart side description }} bearer {{{_BEARER} }} }}
+  }}
+}}"""
+
+SEARCH_NAMES_CARDS = f"""
+query SearchNames($name: String!) {{
+  searchOffenders(name: $name, first: 20) {{
+    edges {{ score nominal {{{_BEARER} }} }}
+  }}
+}}"""
+
 QUERIES: tuple[BenchQuery, ...] = (
     BenchQuery(
         "offender_depth1", "offender(id), depth 1", "offender", OFFENDER_DEPTH1,
@@ -191,6 +227,25 @@ QUERIES: tuple[BenchQuery, ...] = (
     BenchQuery("network_depth2", "network, depth 2", "network", NETWORK_DEPTH2),
     BenchQuery(
         "shortest_path", "shortestPath (<= 6 hops)", "shortestPath", SHORTEST_PATH, is_path=True
+    ),
+    # National search (issue 10): witness enquiries and mark searches across the country.
+    BenchQuery(
+        "identify", "identify (mark, plate, age; national)", "identify", IDENTIFY, national=True
+    ),
+    BenchQuery(
+        "search_marks", "searchMarks (national, cards)", "searchMarks", SEARCH_MARKS,
+        national=True,
+    ),
+    BenchQuery(
+        "search_marks_in_scope", "searchMarks (in scope only)", "searchMarks", SEARCH_MARKS
+    ),
+    BenchQuery(
+        "search_names_cards", "searchOffenders (national, cards)", "searchOffenders",
+        SEARCH_NAMES_CARDS, national=True,
+    ),
+    BenchQuery(
+        "search_names_in_scope", "searchOffenders (in scope only)", "searchOffenders",
+        SEARCH_NAMES_CARDS,
     ),
 )  # fmt: skip
 

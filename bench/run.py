@@ -45,7 +45,7 @@ from bench.targets import (
     start_api_target,
     start_peer_target,
 )
-from bench.workload import analyst, biggest_agency, build_workload
+from bench.workload import analyst, biggest_agency, build_workload, national_searcher
 from graph_api.db import LocalServer, connection_target, migrate, neo4j_version, open_sync_driver
 from graph_api.db._local_server import PLUGINS_ENV
 from graph_api.identity import mint_token
@@ -246,14 +246,17 @@ async def open_targets(
 ) -> list[Target]:
     """Start the named targets: the driver for raw Cypher, a uvicorn server per API variant,
     the Node.js peer (the database must have APOC: `ensure_apoc`)."""
-    token = mint_token(
-        settings,
-        user=principal.user_id,
-        agency=principal.agency,
-        roles=sorted(principal.roles),
-        clearance=principal.clearance,
-        purpose=principal.purpose,
-        ttl_seconds=24 * 3600,
+    token, national = (
+        mint_token(
+            settings,
+            user=who.user_id,
+            agency=who.agency,
+            roles=sorted(who.roles),
+            clearance=who.clearance,
+            purpose=who.purpose,
+            ttl_seconds=24 * 3600,
+        )
+        for who in (principal, national_searcher(principal))
     )
     environment = {
         "GRAPH_API_LOCAL_INSTANCE": settings.graph_api_local_instance,
@@ -281,7 +284,7 @@ async def open_targets(
                     {**environment, "GRAPH_API_AUDIT_ENABLED": audit},
                     logs / f"{name}.log",
                 )
-                targets.append(await start_api_target(name, server, token, concurrency))
+                targets.append(await start_api_target(name, server, (token, national), concurrency))
     except BaseException:
         await close_targets(targets)
         raise
@@ -375,7 +378,7 @@ async def smoke(
         for request in workload.of(query)[:per_query]:
             answers: dict[str, frozenset[str]] = {}
             for target in targets:
-                if isinstance(target, PeerTarget) and target.unsupported(query):
+                if _unsupported(target, query):
                     continue
                 try:
                     answers[target.name] = query.answer_ids(await target.answer(query, request))
@@ -472,7 +475,8 @@ async def measure(
 
 
 def _unsupported(target: Target, query: BenchQuery) -> str | None:
-    return target.unsupported(query) if isinstance(target, PeerTarget) else None
+    unsupported = getattr(target, "unsupported", None)
+    return unsupported(query) if unsupported is not None else None
 
 
 def not_expressible(
@@ -566,7 +570,11 @@ def _describe(
         if settings.uses_local_server
         else f"{settings.neo4j_uri} ({database})",
         "principal": f"{', '.join(sorted(principal.roles))} of {principal.agency}, "
-        f"clearance {principal.clearance.value}",
+        f"clearance {principal.clearance.value} (the national search rows: the same with "
+        "NATIONAL_SEARCH)",
+        "machine load": "load average "
+        + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        + " (1, 5, 15 min) at the end of the run",
         "load": f"closed loop, {load}; targets alternate in {options.rounds} rounds",
         "api": "`graph-api serve` (uvicorn, 1 worker, production mode, access log to a file), "
         "over HTTP/1.1 keep-alive from the lean client (bench/http_client.py); "

@@ -75,6 +75,12 @@ class RawCypherTarget:
     def __post_init__(self) -> None:
         self._principal = principal_parameters(self.principal)
 
+    def unsupported(self, query: BenchQuery) -> str | None:
+        """None when a hand-written statement answers `query`, else why not (n/a)."""
+        if query.national or not query.has_raw:
+            return "no hand-written statement (national search)"
+        return None
+
     async def answer(self, query: BenchQuery, request: Request) -> Any:
         # `today` per request, as the API computes it per request.
         parameters = {**self._principal, "today": dt.date.today(), **request.parameters}
@@ -115,15 +121,23 @@ async def post_graphql(
 
 @dataclass
 class ApiTarget:
-    """Our GraphQL API: POST /graphql with the principal's bearer token."""
+    """Our GraphQL API: POST /graphql with the principal's bearer token (the national
+    searcher's for the national search rows)."""
 
     name: str
     http: JsonPoster
     token: str
     server: ApiServer | None = None
+    national_token: str | None = None
+
+    def unsupported(self, query: BenchQuery) -> str | None:
+        if query.national and self.national_token is None:
+            return "no national searcher's token"
+        return None
 
     async def answer(self, query: BenchQuery, request: Request) -> Any:
-        data = await post_graphql(self.http, query.document, request.variables, self.token)
+        token = self.national_token if query.national and self.national_token else self.token
+        data = await post_graphql(self.http, query.document, request.variables, token)
         return data[query.root_field]
 
     async def close(self) -> None:
@@ -223,10 +237,13 @@ class ApiServer(ChildServer):
         await self._await_ready("API server", database_answers, timeout)
 
 
-async def start_api_target(name: str, server: ApiServer, token: str, concurrency: int) -> ApiTarget:
-    """Start `server` and return a target posting to it over keep-alive connections."""
+async def start_api_target(
+    name: str, server: ApiServer, tokens: tuple[str, str], concurrency: int
+) -> ApiTarget:
+    """Start `server` and return a target posting to it over keep-alive connections, with the
+    analyst's and the national searcher's tokens."""
     await server.start()
-    return ApiTarget(name, LeanClient(server.base_url, concurrency), token, server)
+    return ApiTarget(name, LeanClient(server.base_url, concurrency), tokens[0], server, tokens[1])
 
 
 # --- the peer: the Neo4j GraphQL Library (bench/peer/) ---------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import string
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -73,6 +74,25 @@ RETURN b.id AS id ORDER BY id
 """
 
 
+# Clues of the national searches: OFFICIAL current tattoos of offenders anywhere in the country
+# who also have an OFFICIAL current vehicle link (what a witness saw), in a fixed order.
+_NATIONAL_CLUES = """
+MATCH (o:Offender)-[h:HAS_MARK]->(m:Mark)
+WHERE m.type = 'TATTOO' AND h.classification = 'OFFICIAL' AND h.to IS NULL
+MATCH (o)-[u:USES]->(v:Vehicle)
+WHERE u.classification = 'OFFICIAL' AND u.to IS NULL
+RETURN o.dob AS dob, m.type AS type, m.bodyPart AS bodyPart, m.side AS side,
+       m.description AS description, v.vrm AS vrm
+ORDER BY o.id, m.id, v.id LIMIT 2000
+"""
+
+#: Words of a mark's description a witness would not give as what it shows.
+_NOT_WHAT_IT_SHOWS = frozenset(
+    {"tattoo", "black", "blue", "green", "red", "ink", "colour", "coloured", "with", "left",
+     "right", "centre", "horizontal", "vertical", "diagonal", "faded", "small", "large"}
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Workload:
     """The principal and, per query, its seeded sequence of requests."""
@@ -92,6 +112,17 @@ def analyst(agency: str) -> Principal:
         roles=frozenset({Role.ANALYST}),
         clearance=Classification.SECRET,
         purpose="benchmark (synthetic data)",
+    )
+
+
+def national_searcher(principal: Principal) -> Principal:
+    """The same analyst with NATIONAL_SEARCH too: the national search rows' principal."""
+    return Principal(
+        user_id="bench-national-searcher",
+        agency=principal.agency,
+        roles=principal.roles | {Role.NATIONAL_SEARCH},
+        clearance=principal.clearance,
+        purpose=principal.purpose,
     )
 
 
@@ -126,8 +157,14 @@ def build_workload(
     names = [_misspelt(rng, people[i]["forename"], people[i]["surname"]) for i in ids]
     plates = _plate_patterns(rng, [p for i in ids for p in sorted(people[i]["plates"])], count)
     risk_filters = [rng.choice(RISK_FILTERS) for _ in range(count)]
-    pairs = _path_pairs(driver, database, principal, rng, ids, today)
+    wanted = {q.name for q in queries}
+    pairs = (
+        _path_pairs(driver, database, principal, rng, ids, today)
+        if "shortest_path" in wanted
+        else []
+    )
     iso_today = today.isoformat()
+    clues = _national_clues(driver, database, rng, today, count) if _CLUED & wanted else []
 
     def make(query: BenchQuery, i: int) -> Request:
         name = query.name
@@ -157,9 +194,57 @@ def build_workload(
         if name == "shortest_path":
             start, end = pairs[i % len(pairs)]
             return Request(name, {"from": start, "to": end}, {"from": start, "to": end})
+        if name == "identify":
+            clue = clues[i]
+            mark = {k: clue[k] for k in ("type", "bodyPart", "side")} | {"words": clue["text"]}
+            variables = {
+                "ageFrom": clue["age"] - 5, "ageTo": clue["age"] + 5, "marks": [mark],
+                "vehicle": {"vrm": clue["vrm"]},
+            }  # fmt: skip
+            return Request(name, variables, {})
+        if name.startswith("search_marks"):
+            clue = clues[i]
+            return Request(name, {k: clue[k] for k in ("type", "bodyPart", "text")}, {})
+        if name.startswith("search_names"):
+            return Request(name, {"name": names[i]}, {})
         raise ValueError(f"no inputs are drawn for query {name}")
 
     return Workload(principal, {q.name: [make(q, i) for i in range(count)] for q in queries})
+
+
+#: The queries whose inputs are drawn from `_national_clues`.
+_CLUED = frozenset({"identify", "search_marks", "search_marks_in_scope"})
+
+
+def _national_clues(
+    driver: neo4j.Driver, database: str, rng: random.Random, today: dt.date, count: int
+) -> list[dict[str, Any]]:
+    """`count` witness clues: a tattoo (type, part, side, a word of what it shows), a plate
+    pattern of a vehicle the bearer uses, and the bearer's age today."""
+    records, _, _ = driver.execute_query(_NATIONAL_CLUES, database_=database)
+    if not records:
+        raise ValueError("no offender has an OFFICIAL tattoo and vehicle; cannot draw clues")
+    clues = []
+    for _ in range(count):
+        found = rng.choice(records)
+        dob = found["dob"].to_native()
+        age = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+        part = set(found["bodyPart"].split())
+        words = [
+            word for word in re.findall(r"[a-z]+", found["description"].lower())
+            if len(word) >= 4 and word not in _NOT_WHAT_IT_SHOWS and word not in part
+        ]  # fmt: skip
+        plate = found["vrm"]
+        pattern = f"{plate[:3]}? *"
+        try:
+            ukformats.vrm_pattern_regex(pattern)
+        except ValueError:
+            pattern = f"{plate[:4]}*"
+        clues.append({
+            "type": found["type"], "bodyPart": found["bodyPart"], "side": found["side"],
+            "text": rng.choice(words) if words else None, "vrm": pattern, "age": age,
+        })  # fmt: skip
+    return clues
 
 
 def _misspelt(rng: random.Random, forename: str, surname: str) -> str:

@@ -28,6 +28,7 @@ from graph_api.errors import ApiError, Unauthenticated, Unavailable
 from graph_api.http_guard import correlation_id, install_http_guard, request_id
 from graph_api.identity import AgencyRegistry, Principal, principal_from_header, token_expiry
 from graph_api.metrics import metrics_response
+from graph_api.pack import pack_routes
 from graph_api.photos import photo_routes
 from graph_api.request_body import MalformedBody, decode_body
 from graph_api.request_log import RequestObserver, observation
@@ -283,8 +284,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # The explorer's pages first: in development mode they answer GET /graphql with GraphiQL.
     app.include_router(web_routes(settings, database))
+    schema = build_schema(settings)
     graphql = GraphQLEndpoint(
-        build_schema(settings),
+        schema,
         context,
         socket_context,
         graphql_ide=None,  # GraphiQL is served from local files by graph_api/web.py
@@ -300,6 +302,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.router.routes.append(WebSocketRoute("/graphql", graphql))
     app.include_router(photo_routes(settings, database, identify))
+    # The meeting pack is a client of the same schema (one query, then rendering).
+    app.include_router(pack_routes(settings, database, schema, identify))
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -308,12 +312,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/readyz")
     async def readyz() -> JSONResponse:
-        """Ready to serve: the database answers within a second. 503 while it does not
-        (down, unreachable or stalled), answered within a second all the same."""
-        if await database.ping(within=READINESS_SECONDS):
+        """Ready to serve: the database answers within a second, and after it was lost, the
+        most used statements are planned again. 503 while not (down, unreachable, stalled, or
+        warming up), answered within a second all the same."""
+        answers = await database.ping(within=READINESS_SECONDS)
+        if answers and not database.warming:
             return JSONResponse({"status": "ready"})
         return JSONResponse(
-            {"status": "database unavailable"},
+            {"status": "warming up" if answers else "database unavailable"},
             status_code=503,
             headers={"retry-after": str(RETRY_AFTER_SECONDS)},
         )

@@ -142,3 +142,31 @@ class LinkType(StrEnum):
     ASSOCIATED_WITH = "ASSOCIATED_WITH"
     USES = "USES"
     HAS_MARK = "HAS_MARK"
+
+
+class LicenceConditionKind(StrEnum):
+    """What a licence or order condition restricts (docs/design.md §3, `LicenceCondition`)."""
+
+    EXCLUSION_ZONE = "EXCLUSION_ZONE"
+    CURFEW = "CURFEW"
+    NO_CONTACT = "NO_CONTACT"
+    RESIDENCE = "RESIDENCE"
+    OTHER = "OTHER"
+
+
+class DueKind(StrEnum):
+    """What falls due for a managed offender (`mappaDue`)."""
+
+    RISK_REVIEW = "RISK_REVIEW"
+    NOTIFICATION = "NOTIFICATION"
+    LICENCE_END = "LICENCE_END"
+    RELEASE = "RELEASE"
+    ACTION = "ACTION"
+
+
+class ShareState(StrEnum):
+    """Where a share stands today: valid, ended, or agreed and not yet begun."""
+
+    CURRENT = "CURRENT"
+    LAPSED = "LAPSED"
+    FUTURE = "FUTURE"

@@ -90,6 +90,12 @@ class Settings(BaseSettings):
         "offender data (docs/design.md §6). Turn off ONLY to measure what auditing costs "
         "(`graph-api bench --targets api-noaudit`); never in production.",
     )
+    graph_api_plan_rehearsal: bool = Field(
+        default=True,
+        description="After the database was lost, plan the most used statements again before "
+        "/readyz says ready (graph_api/db/_plan_warmth.py). Turn off only to measure what it "
+        "does (`graph-api bench --recovery`).",
+    )
     graph_api_cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(),
         description="Browser origins allowed to call the API cross-origin, comma-separated "

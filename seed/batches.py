@@ -16,6 +16,12 @@ NODE_LABELS: dict[str, tuple[str, ...]] = {
     "Mark": ("Mark",),
     "Intelligence": ("Intelligence",),
     "RiskAssessment": ("RiskAssessment",),
+    "Conviction": ("Conviction",),
+    "NotificationRequirement": ("NotificationRequirement",),
+    "LicenceCondition": ("LicenceCondition",),
+    "Custody": ("Custody",),
+    "MappaMeeting": ("MappaMeeting",),
+    "Action": ("Action",),
 }
 RELATIONSHIP_TYPES = frozenset(
     {
@@ -27,6 +33,12 @@ RELATIONSHIP_TYPES = frozenset(
         "HAS_MARK",
         "ABOUT",
         "ASSESSED",
+        "CONVICTED_OF",
+        "MUST_NOTIFY",
+        "SUBJECT_TO",
+        "HELD_IN",
+        "REVIEWS",
+        "AGREED",
     }
 )
 _LINK_KIND = re.compile(r"(?P<start>\w+)-(?P<type>\w+)->(?P<end>\w+)")

@@ -21,6 +21,7 @@ from neo4j.spatial import WGS84Point
 from graph_api.phonetic import name_keys
 from seed import vocabulary as vocab
 from seed.batches import Batch
+from seed.mappa import MappaRecords
 from seed.plates import PlateMint
 
 if TYPE_CHECKING:
@@ -44,6 +45,12 @@ _NODE_ORDER = (
     "Mark",
     "Intelligence",
     "RiskAssessment",
+    "Conviction",
+    "NotificationRequirement",
+    "LicenceCondition",
+    "Custody",
+    "MappaMeeting",
+    "Action",
 )
 _LINK_ORDER = (
     "Offender-MANAGED_BY->Agency",
@@ -60,6 +67,12 @@ _LINK_ORDER = (
     "Intelligence-ABOUT->Address",
     "Intelligence-ABOUT->Vehicle",
     "Offender-ASSESSED->RiskAssessment",
+    "Offender-CONVICTED_OF->Conviction",
+    "Offender-MUST_NOTIFY->NotificationRequirement",
+    "Offender-HELD_IN->Custody",
+    "Offender-SUBJECT_TO->LicenceCondition",
+    "MappaMeeting-REVIEWS->Offender",
+    "MappaMeeting-AGREED->Action",
 )
 
 
@@ -168,6 +181,9 @@ class _Generation:
         pnc_space = 10_000_000
         self.pnc_multiplier = 7_654_321  # coprime with 10**7, so numbers never repeat
         self.pnc_offset = self.rng.randrange(pnc_space)
+        # MAPPA records draw from their own stream (seed/mappa.py), after everything above.
+        partners = [*probation, vocab.PRISON_SERVICE, *vocab.DUTY_TO_COOPERATE]
+        self.mappa = MappaRecords(self, plan.seed, self.today, partners)
 
     # --- small pieces -------------------------------------------------------------------
 
@@ -386,6 +402,7 @@ class _Generation:
             },
         )
         self._marks(offender, person["dob"].toordinal())
+        self.mappa.add(offender.id, manager.code, nominal, level, offender.town.name, force.code)
         return offender
 
     def _shares(

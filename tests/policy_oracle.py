@@ -30,6 +30,7 @@ RANK = {"OFFICIAL": 1, "OFFICIAL_SENSITIVE": 2, "SECRET": 3}
 #: The fact links (docs/data-model.md); management and sharing are not facts.
 FACT_LINKS = frozenset(
     {"RESIDES_AT", "ASSOCIATED_WITH", "USES", "HAS_MARK", "ABOUT", "ASSESSED", "DEPICTS"}
+    | {"CONVICTED_OF", "MUST_NOTIFY", "SUBJECT_TO", "HELD_IN", "REVIEWS", "AGREED"}
 )
 
 #: Link lists of the schema: field name -> (relationship type, direction from the owner).
@@ -43,14 +44,41 @@ LINK_FIELDS: dict[str, tuple[str, str]] = {
     "riskAssessments": ("ASSESSED", "out"),
     "residents": ("RESIDES_AT", "in"),
     "users": ("USES", "in"),
+    # MAPPA (issue 14): facts like the others.
+    "convictions": ("CONVICTED_OF", "out"),
+    "notificationRequirements": ("MUST_NOTIFY", "out"),
+    "licenceConditions": ("SUBJECT_TO", "out"),
+    "custody": ("HELD_IN", "out"),
+    "mappaMeetings": ("REVIEWS", "in"),
+    "actions": ("AGREED", "out"),
 }
+#: The fact links of an offender the sharing view counts, and the list each belongs to.
+SHARING_KINDS = {
+    "RESIDES_AT": "addresses", "ASSOCIATED_WITH": "associates", "USES": "vehicles",
+    "HAS_MARK": "marks", "ABOUT": "intelligence", "ASSESSED": "riskAssessments",
+    "DEPICTS": "photos", "CONVICTED_OF": "convictions", "MUST_NOTIFY": "notificationRequirements",
+    "SUBJECT_TO": "licenceConditions", "HELD_IN": "custody", "REVIEWS": "mappaMeetings",
+}  # fmt: skip
+#: The lists of an offender that hold MAPPA records.
+MAPPA_LISTS = (
+    "convictions", "notificationRequirements", "licenceConditions", "custody", "mappaMeetings"
+)  # fmt: skip
 
 #: Which link lists each visible node type offers (the schema's traversals).
 TRAVERSALS: dict[str, tuple[str, ...]] = {
-    "Offender": ("addresses", "associates", "vehicles", "marks", "intelligence", "riskAssessments"),
+    "Offender": (
+        "addresses",
+        "associates",
+        "vehicles",
+        "marks",
+        "intelligence",
+        "riskAssessments",
+        *MAPPA_LISTS,
+    ),
     "Associate": ("addresses", "associates", "vehicles"),
     "Address": ("residents", "intelligence"),
     "Vehicle": ("users", "intelligence"),
+    "MappaMeeting": ("actions",),
 }
 
 #: Node kinds that may be a root result when anchored, with the anchoring link type.
@@ -66,7 +94,11 @@ ANCHOR_LINKS = {
 IDENTIFYING = ("forename", "surname", "dob", "pncId", "postcode", "line1", "vrm", "description")
 IDENTIFYING_TEXT = ("text", "conditions")
 
-_KINDS = ("Offender", "Associate", "Address", "Vehicle", "Mark", "Intelligence", "RiskAssessment")
+_KINDS = (
+    "Offender", "Associate", "Address", "Vehicle", "Mark", "Intelligence", "RiskAssessment",
+    "Conviction", "NotificationRequirement", "LicenceCondition", "Custody", "MappaMeeting",
+    "Action",
+)  # fmt: skip
 
 
 def _native(value: Any) -> Any:
@@ -745,6 +777,117 @@ class PolicyOracle:
             link.type == "DEPICTS" and link.end == owner_id and link.rank > limit
             for link in self.graph.incident[owner_id]
         )
+
+    # --- issue 14: who holds what, what falls due ------------------------------------------
+
+    def sharing(self, offender_id: str) -> Any:
+        """The sharing view of an offender: (shares, counts of visible facts by agency and
+        kind, facts withheld) for its managing agency; None for anyone else."""
+        offender = self.graph.nodes[offender_id]
+        if offender.props.get("managingAgency") != self.viewer.agency:
+            return None
+        shares = []
+        for share in self.graph.shares(offender_id):
+            start, end = share.props["from"], share.props.get("to")
+            state = (
+                "FUTURE" if start > self.today
+                else "LAPSED" if end is not None and end < self.today
+                else "CURRENT"
+            )  # fmt: skip
+            shares.append((
+                self.graph.agency_code(share.end), share.props["mode"], share.props["ceiling"],
+                start.isoformat(), end.isoformat() if end else None, state,
+                self._visible_meeting(offender_id, share.props.get("meeting")),
+            ))  # fmt: skip
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        withheld = False
+        for link in self.graph.incident[offender_id]:
+            kind = SHARING_KINDS.get(link.type)
+            if kind is None:
+                continue
+            if self.walk_visible(link, offender_id, self.ceiling(offender_id)):
+                counts[(link.props["agency"], kind)] += 1
+            elif (
+                not self.graph.is_offender(link.other(offender_id))
+                or self.in_scope(link.other(offender_id))
+                or link.type == "ASSOCIATED_WITH"
+            ):
+                withheld = True
+        return sorted(shares), sorted((a, k, n) for (a, k), n in counts.items()), withheld
+
+    def meeting_shares(self, meeting_id: str) -> set[tuple[str, str, str, dt.date, dt.date]]:
+        """Rule 11: the READ shares a meeting gives, (offender, agency, ceiling, from, to),
+        read from the meeting's own record."""
+        meeting = self.graph.nodes[meeting_id].props
+        [offender] = [
+            link.end for link in self.graph.incident[meeting_id] if link.type == "REVIEWS"
+        ]
+        return {
+            (offender, code, meeting["shareCeiling"], meeting["shareFrom"], meeting["shareUntil"])
+            for code in meeting["attendingAgencies"]
+        }
+
+    def _visible_meeting(self, offender_id: str, meeting_id: str | None) -> str | None:
+        """A share's meeting, named only when the viewer may see that meeting."""
+        return next(
+            (
+                meeting_id
+                for link in self.graph.incident[offender_id]
+                if link.type == "REVIEWS"
+                and link.start == meeting_id
+                and link.rank <= self.ceiling(offender_id)
+            ),
+            None,
+        )
+
+    def due(
+        self, kinds: Iterable[str], start: dt.date, end: dt.date, overdue: bool = False
+    ) -> list[tuple[str, str, str, str]]:
+        """`mappaDue`: (dueOn, subject id, kind, offender id) of the items due for the
+        offenders the viewer's agency manages, earliest first."""
+        chosen = set(kinds)
+        found = []
+        for offender in self.graph.of_kind("Offender"):
+            if offender.props.get("managingAgency") != self.viewer.agency:
+                continue
+            for kind, day, subject in self._due_items(offender.id):
+                if kind not in chosen:
+                    continue
+                if overdue:
+                    keep = day < self.today and kind != "LICENCE_END"
+                else:
+                    keep = start <= day <= end
+                if keep:
+                    found.append((day.isoformat(), subject, kind, offender.id))
+        return sorted(found)
+
+    def _due_items(self, offender_id: str) -> Iterator[tuple[str, dt.date, str]]:
+        nodes = self.graph.nodes
+        for link in self.graph.incident[offender_id]:
+            if link.type not in FACT_LINKS or link.rank > self.clearance:
+                continue
+            other = nodes[link.other(offender_id)]
+            if link.type == "ASSESSED" and link.props.get("to") is None:
+                if other.props.get("nextReviewOn"):
+                    yield "RISK_REVIEW", other.props["nextReviewOn"], other.id
+            elif link.type == "MUST_NOTIFY":
+                end = link.props.get("to")
+                if (end is None or end >= self.today) and other.props.get("nextDueOn"):
+                    yield "NOTIFICATION", other.props["nextDueOn"], other.id
+            elif link.type == "SUBJECT_TO" and link.props.get("to") is not None:
+                yield "LICENCE_END", link.props["to"], other.id
+            elif link.type == "HELD_IN":
+                if other.props.get("releasedOn") is None and other.props.get("releaseOn"):
+                    yield "RELEASE", other.props["releaseOn"], other.id
+            elif link.type == "REVIEWS":
+                for agreed in self.graph.incident[other.id]:
+                    action = nodes[agreed.end]
+                    if (
+                        agreed.type == "AGREED"
+                        and agreed.rank <= self.clearance
+                        and action.props.get("doneOn") is None
+                    ):
+                        yield "ACTION", action.props["dueOn"], action.id
 
     # --- what the viewer may see at all (for the leak check) --------------------------------
 

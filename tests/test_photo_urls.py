@@ -105,3 +105,26 @@ async def test_altered_expired_or_misplaced_urls_answer_404(
         assert response.status_code == 404, url
         assert response.json()["code"] == "NOT_FOUND"
     assert urlsplit(expired).path == path
+
+
+async def test_a_mutations_answer_signs_its_photo_urls_too(
+    http: httpx.AsyncClient, mint: Callable[..., str]
+) -> None:
+    """A change answers the offender as a read does: its photos at URLs an <img> can load
+    (once they were bare paths, which answer 401 without a bearer header)."""
+    owner = bearer(mint, OWNER)
+    offender_id = await new_offender(http, owner)
+    await upload(http, owner, jpeg_with_gps((40, 90, 160)), offenderId=offender_id)
+    [version] = [(await graphql(http, owner, "query ($id: ID!) { offender(id: $id) { version } }",
+                                id=offender_id))["offender"]["version"]]  # fmt: skip
+    changed = await graphql(
+        http, owner,
+        "mutation ($id: ID!, $v: Int!) { updateOffender(input: {id: $id, version: $v, "
+        "riskLevel: HIGH}) { photos { url thumbnailUrl } } }",
+        id=offender_id, v=version,
+    )  # fmt: skip
+    [shown] = changed["updateOffender"]["photos"]
+    assert "?grant=" in shown["url"]
+    assert "?grant=" in shown["thumbnailUrl"]
+    assert (await http.get(shown["url"])).status_code == 200
+    assert (await http.get(shown["thumbnailUrl"])).status_code == 200

@@ -9,6 +9,7 @@ answer data without errors; the identify example must find the nominal its comme
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 from pathlib import Path
@@ -36,7 +37,8 @@ def demo() -> Iterator[Settings]:
 
     settings = Settings(
         graph_api_local_instance="readme",
-        graph_api_local_port=7698,
+        # Its own port (GRAPH_API_README_PORT, 7698): worktrees side by side each set one.
+        graph_api_local_port=int(os.environ.get("GRAPH_API_README_PORT", "7698")),
         graph_api_neo4j_heap="1g",
         graph_api_neo4j_pagecache="512m",
         graph_api_jwt_secret=SECRET,  # type: ignore[arg-type]
@@ -94,10 +96,13 @@ async def _post(settings: Settings, query: str, token: str, variables: dict[str,
 
 
 def _met_offender(settings: Settings) -> str:
+    """A MET offender whose addresses all began before the README's `recordAddress` example
+    (2025-03-01), so the example can record its new main address (each run takes another)."""
     driver, target = open_sync_driver(settings)
     try:
         records, _, _ = driver.execute_query(
             "MATCH (o:Offender)-[m:MANAGED_BY]->(:Agency {code: 'MET'}) WHERE m.to IS NULL "
+            "AND NOT EXISTS { MATCH (o)-[r:RESIDES_AT]->() WHERE r.from >= date('2025-03-01') } "
             "RETURN o.id AS id ORDER BY o.id LIMIT 1",
             database_=target.database,
         )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import functools
+import logging
 import random
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,7 +16,7 @@ from neo4j import exceptions as neo4j_errors
 
 from graph_api import deadline
 from graph_api.db._connection import ConnectionTarget, DatabaseAccessError, connection_target
-from graph_api.db._plan_warmth import PlanWarmth
+from graph_api.db._plan_warmth import PlanWarmth, Shape
 from graph_api.metrics import DATABASE_ERRORS, DATABASE_POOL_SIZE, DATABASE_SESSIONS_IN_USE
 
 if TYPE_CHECKING:
@@ -27,6 +29,13 @@ T = TypeVar("T")
 #: How often a write chosen as a deadlock victim is tried in all, and the longest first pause.
 DEADLOCK_ATTEMPTS = 8
 DEADLOCK_PAUSE_SECONDS = 0.02
+
+log = logging.getLogger("graph_api.db")
+
+#: The rehearsal of the remembered statements after a loss (see `_plan_warmth`): each
+#: statement's server-side timeout, and how long it goes on in all before the API says ready.
+REHEARSAL_STATEMENT_SECONDS = 30.0
+REHEARSAL_SECONDS = 60.0
 
 #: Counts database round trips in the current request (see `round_trips`).
 _round_trips: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
@@ -82,12 +91,20 @@ def open_sync_driver(settings: Settings) -> tuple[neo4j.Driver, ConnectionTarget
 class Database:
     """The API's handle on Neo4j: parameterised reads routed as reads, writes as writes."""
 
-    def __init__(self, driver: neo4j.AsyncDriver, target: ConnectionTarget, timeout: float) -> None:
+    def __init__(
+        self,
+        driver: neo4j.AsyncDriver,
+        target: ConnectionTarget,
+        timeout: float,
+        rehearsal: bool = True,
+    ) -> None:
         self.driver = driver
         self.target = target
         self.name = target.database
         self.timeout = timeout
         self.plans = PlanWarmth()
+        self.rehearsal = rehearsal
+        self._rehearsal: asyncio.Task[None] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
@@ -104,10 +121,63 @@ class Database:
             notifications_min_severity="OFF",
         )
         DATABASE_POOL_SIZE.set(settings.neo4j_pool_size)
-        return cls(driver, target, settings.neo4j_query_timeout_seconds)
+        return cls(
+            driver,
+            target,
+            settings.neo4j_query_timeout_seconds,
+            rehearsal=settings.graph_api_plan_rehearsal,
+        )
 
     async def close(self) -> None:
+        if self._rehearsal is not None:
+            self._rehearsal.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._rehearsal
         await self.driver.close()
+
+    @property
+    def warming(self) -> bool:
+        """The database was lost and the most used statements are not planned again yet."""
+        return self.plans.cold
+
+    def _warm_if_cold(self) -> None:
+        """The database answered: if it was lost before, rehearse the most used statements
+        (in the background, outside any request's deadline: an empty context)."""
+        if not self.rehearsal:
+            self.plans.cold = False
+        elif self.plans.cold and (self._rehearsal is None or self._rehearsal.done()):
+            self._rehearsal = asyncio.create_task(self.rehearse(), context=contextvars.Context())
+
+    async def rehearse(self) -> None:
+        """Plan the most used statements again, one at a time, each in a transaction that is
+        rolled back; stop at the first sign the database is gone again."""
+        losses = self.plans.losses
+        loop = asyncio.get_running_loop()
+        ends = loop.time() + REHEARSAL_SECONDS
+        for shape in self.plans.most_used():
+            if loop.time() > ends:
+                break
+            if self.plans.is_planned(shape.cypher):
+                continue
+            try:
+                async with asyncio.timeout(REHEARSAL_STATEMENT_SECONDS + 5):
+                    await self.plans.run(shape.cypher, functools.partial(self._rehearse, shape))
+            except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError):
+                self.plans.forget()
+                return
+            except Exception as error:  # planned all the same (a constraint, stale values)
+                log.debug("rehearsal of a statement failed: %s", type(error).__name__)
+        self.plans.warmed(losses)
+
+    async def _rehearse(self, shape: Shape) -> None:
+        mode = neo4j.WRITE_ACCESS if shape.writes else neo4j.READ_ACCESS
+        async with self.driver.session(database=self.name, default_access_mode=mode) as session:
+            tx = await session.begin_transaction(timeout=REHEARSAL_STATEMENT_SECONDS)
+            try:
+                await (await tx.run(shape.cypher, shape.parameters)).consume()
+            finally:
+                with contextlib.suppress(Exception):  # a failed statement ended it already
+                    await tx.rollback()
 
     async def ping(self, within: float) -> bool:
         """True when the database answers a trivial read within `within` seconds."""
@@ -147,6 +217,7 @@ class Database:
     async def _transaction_once(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
         committing = False
         value: Any = None
+        transaction: Transaction | None = None
         try:
             with self._unavailable_when_down():
                 async with (
@@ -157,18 +228,24 @@ class Database:
                         timeout=deadline.server_timeout(self.timeout)
                     )
                     try:
-                        value = await work(Transaction(tx))
+                        transaction = Transaction(tx, self.plans)
+                        value = await work(transaction)
                     except Exception:  # a cancelled task does not wait: the driver drops the link
                         await tx.rollback()
                         raise
                     committing = True
                     await tx.commit()
+                    self._warm_if_cold()
                     return value  # type: ignore[no-any-return]
         except neo4j_errors.DatabaseError as error:  # the server failed mid-transaction
             raise DatabaseUnavailable("the database failed; nothing was changed") from error
         except DatabaseUnavailable as error:
             if committing:  # the COMMIT left, its answer did not come back
                 raise CommitOutcomeUnknown(str(error), value) from error
+            if transaction and transaction.first_runs and _timed_out(error):
+                # a statement never answered before may still be planning: rehearse it
+                self.plans.cold = True
+                self._warm_if_cold()
             raise
 
     @contextlib.contextmanager
@@ -223,8 +300,28 @@ class Database:
                 # so the driver's deep copy (`Record.data`) would only rebuild them.
                 return [dict(record) async for record in result]
 
-        with self._unavailable_when_down():
-            return await self.plans.run(cypher, statement)
+        self.plans.remember(cypher, parameters or {}, writes=routing == RoutingControl.WRITE)
+        first = not self.plans.is_planned(cypher)
+        try:
+            with self._unavailable_when_down():
+                records = await self.plans.run(cypher, statement)
+        except DatabaseUnavailable as error:
+            if first and _timed_out(error):  # planning may outlast any deadline: rehearse it
+                self.plans.cold = True
+                self._warm_if_cold()
+            raise
+        self._warm_if_cold()
+        return records
+
+
+def _timed_out(error: DatabaseUnavailable) -> bool:
+    """The request's deadline or the statement's timeout passed (not a lost database)."""
+    cause = error.__cause__
+    return isinstance(cause, deadline.DeadlineExceeded) or (
+        isinstance(cause, neo4j_errors.ClientError)
+        and bool(cause.code)
+        and "TransactionTimedOut" in str(cause.code)
+    )
 
 
 async def _retrying_deadlocks(attempt: Callable[[], Awaitable[T]]) -> T:
@@ -247,8 +344,11 @@ async def _retrying_deadlocks(attempt: Callable[[], Awaitable[T]]) -> T:
 class Transaction:
     """One open write transaction (see `Database.transaction`): statements in, dicts out."""
 
-    def __init__(self, tx: neo4j.AsyncTransaction) -> None:
+    def __init__(self, tx: neo4j.AsyncTransaction, plans: PlanWarmth | None = None) -> None:
         self._tx = tx
+        self._plans = plans
+        #: A statement the database had not answered before was sent (it may need planning).
+        self.first_runs = False
 
     async def run(
         self, cypher: str, parameters: Mapping[str, Any] | None = None
@@ -257,8 +357,14 @@ class Transaction:
         counter = _round_trips.get()
         if counter is not None:
             counter[1] += 1
+        if self._plans is not None:
+            self._plans.remember(cypher, parameters or {}, writes=True)
+            self.first_runs = self.first_runs or not self._plans.is_planned(cypher)
         result = await self._tx.run(cypher, dict(parameters or {}))
-        return [record.data() async for record in result]
+        records = [record.data() async for record in result]
+        if self._plans is not None:
+            self._plans.planned(cypher)
+        return records
 
 
 class RoundTripCounter:

@@ -1,4 +1,5 @@
-"""The first run of each statement shape goes alone, while the others of that shape wait.
+"""The first run of each statement shape goes alone, while the others of that shape wait; and
+after the database was lost, the most used shapes are planned again before it counts as ready.
 
 A freshly started Neo4j plans each statement text once, and planning a deep read took up to 7
 seconds there (issue 12): 32 concurrent copies of one unplanned statement all planned it, all
@@ -6,30 +7,64 @@ hit the statement timeout, twice, and the plan cache never warmed while under lo
 first request with a statement text the database has not answered since we last reached it
 runs it alone (single flight); the rest wait for it (within their own deadline) and then run
 on the cached plan. Losing the database forgets what was planned: a restart empties its cache.
+
+A first run cut short by its request's deadline plans nothing, so where planning takes longer
+than the deadline (a restarted JVM on a busy machine: the planner itself is not compiled yet)
+single flight alone never recovers. So each statement text sent is remembered with the
+parameters of its last run (`remember`; the most recent `REMEMBERED_SHAPES` texts), and once
+the database answers again after a loss, or when a first run timed out, `Database.rehearse`
+runs the `WARM_STATEMENTS` most used ones not planned yet, one at a time and bound by no
+request's deadline, each in a transaction that is rolled back (so it changes nothing and
+discloses nothing), which plans and caches them. The rehearsal is the first run of its shape
+for single flight: requests of that shape wait for it. `/readyz` says not ready until the
+rehearsal is over.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, TypeVar
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from graph_api import deadline
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Awaitable, Callable, Mapping
 
 T = TypeVar("T")
 
 #: Statement texts remembered as planned; past it the memory starts again (a few re-plans).
 REMEMBERED = 4_096
+#: Statement texts remembered with their last parameters, to rehearse after a loss.
+REMEMBERED_SHAPES = 256
+#: How many of them (the most used first) are rehearsed after a loss.
+WARM_STATEMENTS = 48
+
+
+@dataclass
+class Shape:
+    """A statement text as last run: its parameters (for their types), whether it writes, and
+    how often it ran since it was first remembered."""
+
+    cypher: str
+    parameters: dict[str, Any]
+    writes: bool
+    uses: int = 0
 
 
 class PlanWarmth:
-    """Which statement texts the database has planned, and the first runs under way."""
+    """Which statement texts the database has planned, the first runs under way, and the shapes
+    to plan again after the database was lost."""
 
     def __init__(self) -> None:
         self._planned: set[int] = set()
         self._first_runs: dict[int, asyncio.Future[None]] = {}
+        self._shapes: OrderedDict[int, Shape] = OrderedDict()
+        #: The database was lost since the shapes were last rehearsed.
+        self.cold = False
+        #: Counts the losses, so a rehearsal knows whether one happened while it ran.
+        self.losses = 0
 
     async def run(self, cypher: str, work: Callable[[], Awaitable[T]]) -> T:
         """`work()`, alone if `cypher` has not been answered yet, after its first run if one
@@ -44,14 +79,47 @@ class PlanWarmth:
                 finally:
                     del self._first_runs[key]
                     first.set_result(None)
-                if len(self._planned) >= REMEMBERED:
-                    self._planned.clear()
-                self._planned.add(key)
+                self.planned(cypher)
                 return value
             async with deadline.bounded():
                 await asyncio.shield(first)
         return await work()
 
+    def is_planned(self, cypher: str) -> bool:
+        return hash(cypher) in self._planned
+
+    def planned(self, cypher: str) -> None:
+        """`cypher` was answered: the database has its plan."""
+        if len(self._planned) >= REMEMBERED:
+            self._planned.clear()
+        self._planned.add(hash(cypher))
+
+    def remember(self, cypher: str, parameters: Mapping[str, Any], writes: bool) -> None:
+        """`cypher` is sent with `parameters`: keep them as its shape to rehearse."""
+        key = hash(cypher)
+        shape = self._shapes.get(key)
+        if shape is None:
+            shape = self._shapes[key] = Shape(cypher, dict(parameters), writes)
+            if len(self._shapes) > REMEMBERED_SHAPES:
+                self._shapes.popitem(last=False)
+        else:
+            self._shapes.move_to_end(key)
+            shape.parameters = dict(parameters)
+            shape.writes = shape.writes or writes
+        shape.uses += 1
+
+    def most_used(self, count: int = WARM_STATEMENTS) -> list[Shape]:
+        """The `count` shapes run most often, most first."""
+        return sorted(self._shapes.values(), key=lambda shape: -shape.uses)[:count]
+
     def forget(self) -> None:
-        """The database was lost (it may have restarted): nothing counts as planned."""
+        """The database was lost (it may have restarted): nothing counts as planned, and the
+        remembered shapes are to be rehearsed once it answers."""
         self._planned.clear()
+        self.losses += 1
+        self.cold = bool(self._shapes)
+
+    def warmed(self, losses: int) -> None:
+        """A rehearsal begun after loss number `losses` is over: warm unless lost again."""
+        if losses == self.losses:
+            self.cold = False

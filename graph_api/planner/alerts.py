@@ -40,8 +40,7 @@ class DueAlert:
     fragment: str
 
 
-#: Every kind of alert raised by time. MAPPA's (a notification due, an action due or overdue, a
-#: release) join here, one entry each.
+#: Every kind of alert raised by time, one entry each.
 DUE_ALERTS: tuple[DueAlert, ...] = (
     DueAlert(
         "RISK_REVIEW_DUE",
@@ -57,6 +56,21 @@ DUE_ALERTS: tuple[DueAlert, ...] = (
         "SHARE_LAPSING",
         "a share your agency gave or holds ends soon (the subject is the receiving agency)",
         "share_lapsing",
+    ),
+    DueAlert(
+        "NOTIFICATION_DUE",
+        "a registered sex offender your agency manages is due to notify the police",
+        "notification_due",
+    ),
+    DueAlert(
+        "RELEASE_DUE",
+        "an offender your agency manages is expected to be released from custody",
+        "release_due",
+    ),
+    DueAlert(
+        "ACTION_DUE",
+        "a MAPPA action your agency owns falls due (or is overdue) and is not done",
+        "action_due",
     ),
     DueAlert(
         "ACCESS_REQUEST_WAITING",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from graph_api import access
 from graph_api.errors import BadUserInput
+from graph_api.planner import sharing
 from graph_api.planner.markers import ID_KEY, TYPE_KEY
 from graph_api.planner.selection import MAX_PAGE as MAX_PAGE
 
@@ -60,6 +61,21 @@ LINKS: dict[tuple[str, str], LinkSpec] = {
     ("Address", "intelligence"): _INTELLIGENCE,
     ("Vehicle", "intelligence"): _INTELLIGENCE,
     ("Vehicle", "users"): LinkSpec("USES", "in", "Person", "person", "Person", ("role",)),
+    # MAPPA (issue 14): facts like the others, under the same rules.
+    ("Offender", "convictions"): LinkSpec(
+        "CONVICTED_OF", "out", "Conviction", "conviction", "Conviction"
+    ),
+    ("Offender", "notificationRequirements"): LinkSpec(
+        "MUST_NOTIFY", "out", "NotificationRequirement", "requirement", "NotificationRequirement"
+    ),
+    ("Offender", "licenceConditions"): LinkSpec(
+        "SUBJECT_TO", "out", "LicenceCondition", "condition", "LicenceCondition"
+    ),
+    ("Offender", "custody"): LinkSpec("HELD_IN", "out", "Custody", "custody", "Custody"),
+    ("Offender", "mappaMeetings"): LinkSpec(
+        "REVIEWS", "in", "MappaMeeting", "meeting", "MappaMeeting"
+    ),
+    ("MappaMeeting", "actions"): LinkSpec("AGREED", "out", "Action", "action", "Action"),
 }
 
 #: Plain lists of the photos that depict a node (`Photo DEPICTS node`), newest first.
@@ -305,6 +321,8 @@ class Projector:
             return self.photos_withheld(var, cap)
         if field.name == "managingAgency":
             return self.agency(f"{var}.managingAgency", field)
+        if type_name == "Offender" and field.name == "sharing":
+            return sharing.view(self, var, cap, field)
         if type_name == "Photo" and field.name in PHOTO_PATHS:
             return PHOTO_PATHS[field.name].format(v=var)
         if field.name == "location":  # a point, answered as {latitude, longitude} by alias

@@ -12,14 +12,15 @@ from typing import TYPE_CHECKING, Any
 import strawberry
 from strawberry.types import Info
 
-from graph_api import cypher_files, writes
+from graph_api import cypher_files, events, writes
 from graph_api.errors import BadUserInput
 from graph_api.planner import alerts
 from graph_api.planner.projection import DEFAULT_PAGE
 from graph_api.planner.selection import root_selection
 from graph_api.schema.context import RequestContext
+from graph_api.schema.links import PageInfo
 from graph_api.schema.subscription import ChangeEvent
-from graph_api.schema.types import Nominal, Offender, PageInfo
+from graph_api.schema.types import Nominal, Offender
 
 if TYPE_CHECKING:
     from graph_api.identity import Principal
@@ -92,6 +93,9 @@ class AlertQueries:
         from graph_api.schema.query import _answer  # the Query root imports this mixin
 
         principal = info.context.principal_with_purpose()
+        # Every change committed so far has its number (the alert's id) before the inbox is
+        # read: a change made a moment ago, through any replica, is in it.
+        await events.hub(info.context.database, info.context.settings).feed.read_head()
         plan = alerts.plan_alerts(
             root_selection(info._raw_info),
             principal,

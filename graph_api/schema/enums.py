@@ -10,9 +10,11 @@ from graph_api.domain import (
     AgencyKind,
     AssociationType,
     Classification,
+    DueKind,
     Gender,
     HandlingCode,
     InformationGrade,
+    LicenceConditionKind,
     LinkType,
     MarkType,
     NominalType,
@@ -20,14 +22,15 @@ from graph_api.domain import (
     RiskTool,
     Role,
     ShareMode,
+    ShareState,
     Side,
     VehicleRole,
 )
 
 _VOCABULARIES = (
-    AccessRequestState, AddressKind, AgencyKind, AssociationType, Classification, Gender,
-    HandlingCode, InformationGrade, LinkType, MarkType,
-    NominalType, RiskLevel, RiskTool, Role, ShareMode, Side, VehicleRole,
+    AccessRequestState, AddressKind, AgencyKind, AssociationType, Classification, DueKind,
+    Gender, HandlingCode, InformationGrade, LicenceConditionKind, LinkType, MarkType,
+    NominalType, RiskLevel, RiskTool, Role, ShareMode, ShareState, Side, VehicleRole,
 )  # fmt: skip
 for _vocabulary in _VOCABULARIES:
     strawberry.enum(_vocabulary)
@@ -38,9 +41,11 @@ __all__ = [
     "AgencyKind",
     "AssociationType",
     "Classification",
+    "DueKind",
     "Gender",
     "HandlingCode",
     "InformationGrade",
+    "LicenceConditionKind",
     "LinkType",
     "MarkType",
     "NominalType",
@@ -48,6 +53,7 @@ __all__ = [
     "RiskTool",
     "Role",
     "ShareMode",
+    "ShareState",
     "Side",
     "VehicleRole",
 ]

@@ -19,6 +19,7 @@ from strawberry.types import Info
 from graph_api import events, writes
 from graph_api.audit import Disclosure, audit_record
 from graph_api.domain import Role
+from graph_api.photo_urls import sign_photo_paths
 from graph_api.planner import access_requests, roots
 from graph_api.planner.selection import by_response_key, root_selection
 from graph_api.schema.alerts import AlertMutations
@@ -39,6 +40,7 @@ from graph_api.schema.enums import (
     Side,
     VehicleRole,
 )
+from graph_api.schema.mappa import MappaMutations
 from graph_api.schema.reference import Agency
 from graph_api.schema.types import AccessRequest, Nominal, Offender
 
@@ -291,6 +293,8 @@ async def _commit(
         context.disclosure.saw(info.field_name, outcome.value)
     else:  # its change event is committed: this process's subscribers hear of it at once
         events.hub(context.database, context.settings).feed.poke()
+    # Photo URLs are stored and replayed as bare paths: signed here, for whoever asked now.
+    sign_photo_paths(context.settings, principal, outcome.value)
     return outcome.value
 
 
@@ -399,7 +403,7 @@ _OUTCOMES = (
 
 
 @strawberry.type(description=_OUTCOMES)
-class Mutation(AccessRequestMutations, AlertMutations):
+class Mutation(AccessRequestMutations, MappaMutations, AlertMutations):
     @strawberry.mutation(
         description="Add an agency to the register. Requires ADMIN, of the register's owning "
         "agency."

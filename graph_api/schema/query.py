@@ -16,6 +16,8 @@ from graph_api.planner.selection import by_response_key, root_selection
 from graph_api.schema.alerts import AlertQueries
 from graph_api.schema.context import RequestContext
 from graph_api.schema.enums import AccessRequestState, Gender, LinkType, MarkType, Side
+from graph_api.schema.links import Node
+from graph_api.schema.mappa import MappaQueries
 from graph_api.schema.reference import Agency, Me
 from graph_api.schema.types import (
     AccessRequest,
@@ -28,7 +30,6 @@ from graph_api.schema.types import (
     MarkVocabulary,
     NearbyOffender,
     Network,
-    Node,
     Offender,
     OffenderConnection,
     OffenderFilter,
@@ -69,7 +70,7 @@ async def _answer(info: Context, plan: Plan | None) -> Any:
 
 
 @strawberry.type
-class Query(AlertQueries):
+class Query(MappaQueries, AlertQueries):
     @strawberry.field(description="Who is asking. Any authenticated principal.")
     def me(self, info: Context) -> Me:
         principal = info.context.principal()

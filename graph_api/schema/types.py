@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated
 
 import strawberry
 
-from graph_api.planner.projection import DEFAULT_PAGE, MAX_PAGE
+from graph_api.planner.projection import DEFAULT_PAGE
 from graph_api.schema.enums import (
     AccessRequestState,
     AddressKind,
@@ -32,41 +32,19 @@ from graph_api.schema.enums import (
     Side,
     VehicleRole,
 )
+from graph_api.schema.links import (
+    After,
+    AsOf,
+    Connection,
+    FactLink,
+    First,
+    Node,
+    PageInfo,
+)
+from graph_api.schema.mappa_types import OffenderMappaLinks
 from graph_api.schema.reference import Agency
 
-_AS_OF = "Only links valid on this date (from <= asOf and to null or >= asOf). Default: all."
-_FIRST = f"Page size, 1 to {MAX_PAGE}."
-_AFTER = "Cursor of the last link of the previous page (`pageInfo.endCursor`)."
-
-AsOf = Annotated[dt.date | None, strawberry.argument(description=_AS_OF)]
-First = Annotated[int, strawberry.argument(description=_FIRST)]
-After = Annotated[str | None, strawberry.argument(description=_AFTER)]
-
-
 # --- building blocks ------------------------------------------------------------------------
-
-
-@strawberry.interface(description="Anything with a globally unique id; see `node(id)`.")
-class Node:
-    id: strawberry.ID
-
-
-@strawberry.type(description="Where a page ends, and whether another follows.")
-class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
-
-
-@strawberry.interface(
-    description="Provenance every fact link carries: validity dates, the recording agency, "
-    "and its security classification."
-)
-class FactLink:
-    cursor: str
-    from_: dt.date = strawberry.field(name="from")
-    to: dt.date | None
-    agency: str = strawberry.field(description="Code of the agency that recorded the fact.")
-    classification: Classification
 
 
 @strawberry.type(description="A WGS-84 point.")
@@ -230,7 +208,7 @@ class Person(Node, PersonLinks):
 
 
 @strawberry.type(description="A nominal on the register, within the principal's scope.")
-class Offender(Person):
+class Offender(Person, OffenderMappaLinks):
     pnc_id: str
     nominal_type: NominalType
     mappa_category: int
@@ -425,22 +403,6 @@ class IntelligenceLink(FactLink):
 @strawberry.type(description="A risk assessment of an offender.")
 class RiskAssessmentLink(FactLink):
     assessment: RiskAssessment
-
-
-Link = TypeVar("Link")
-
-
-@strawberry.type(description="A page of links, newest first, and how many there are in all.")
-class Connection(Generic[Link]):
-    """One shape for every link list; Strawberry names each `<Link>Connection`."""
-
-    edges: list[Link]
-    page_info: PageInfo
-    total_count: int
-    withheld: bool = strawberry.field(
-        description="True when links of this kind (and filters) exist that the principal may "
-        "not see: above its clearance or its share's ceiling. Never how many or what."
-    )
 
 
 AddressLinkConnection = Connection[AddressLink]

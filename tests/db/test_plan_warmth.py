@@ -63,3 +63,31 @@ async def test_a_failed_first_run_hands_the_plan_to_the_next_and_loss_forgets() 
     await asyncio.sleep(0)
     assert warmth._first_runs  # planned again: alone first
     assert await started == "ok"
+
+
+def test_the_most_used_shapes_are_remembered_and_a_loss_makes_them_cold() -> None:
+    warmth = PlanWarmth()
+    assert not warmth.cold
+    warmth.forget()
+    assert not warmth.cold  # nothing remembered: nothing to rehearse
+    for n in range(3):
+        warmth.remember("RETURN $a", {"a": n}, writes=False)
+    warmth.remember("CREATE (:X {v: $v})", {"v": 1}, writes=True)
+    [most, other] = warmth.most_used(2)
+    assert (most.cypher, most.parameters, most.uses, most.writes) == (
+        "RETURN $a",
+        {"a": 2},
+        3,
+        False,
+    )
+    assert other.writes
+    warmth.planned("RETURN $a")
+    warmth.forget()
+    assert warmth.cold
+    assert not warmth.is_planned("RETURN $a")
+    losses = warmth.losses
+    warmth.forget()  # lost again while rehearsing: still cold
+    warmth.warmed(losses)
+    assert warmth.cold
+    warmth.warmed(warmth.losses)
+    assert not warmth.cold

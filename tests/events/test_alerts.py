@@ -158,3 +158,73 @@ async def test_an_access_request_waits_in_the_managing_agencys_inbox(
         a for a in await _alerts(graphql, mint(OWNER, user="desk")) if a["subjectId"] == request_id
     ]
     assert [a["kind"] for a in waiting] == ["ACCESS_REQUEST_WAITING"]
+
+
+MAPPA_DATES = """
+mutation ($n: NotificationRequirementInput!, $k: CustodyInput!) {
+  a: recordNotificationRequirement(input: $n) { id }
+  b: recordCustody(input: $k) { id }
+}
+"""
+MEETING = """
+mutation ($input: ScheduleMappaMeetingInput!) {
+  scheduleMappaMeeting(input: $input) { mappaMeetings { edges { meeting { id } } } }
+}
+"""
+DECISIONS = """
+mutation ($input: RecordMappaDecisionsInput!) { recordMappaDecisions(input: $input) { id } }
+"""
+
+
+async def test_mappa_dates_falling_due_reach_the_agency_that_must_act(
+    graphql: Callable[..., Any], mint: Callable[..., str]
+) -> None:
+    """A notification and a release falling due alert the managing agency; an action alerts
+    the agency that owns it (which sees the offender through the meeting's share)."""
+    owner = mint(OWNER, roles=(Role.OFFENDER_MANAGER,), user="m-writer")
+    chair = mint(OWNER, roles=(Role.MAPPA_COORDINATOR,), user="m-chair")
+    created = await graphql(CREATE, {"input": offender_input()}, token=owner)
+    offender = created["data"]["createOffender"]["id"]
+    today = dt.date.today()
+    soon = [(today + dt.timedelta(days=n)).isoformat() for n in range(8)]
+    dates = await graphql(
+        MAPPA_DATES,
+        {
+            "n": {"offenderId": offender, "from": "2020-01-01", "nextDueOn": soon[3]},
+            "k": {"offenderId": offender, "establishment": "HMP Leeds", "from": "2024-01-01",
+                  "releaseOn": soon[5]},
+        },
+        token=owner,
+    )  # fmt: skip
+    assert "errors" not in dates, dates
+    meeting = await graphql(
+        MEETING,
+        {"input": {"offenderId": offender, "heldOn": soon[1], "attendingAgencies": [PARTNER],
+                   "shareCeiling": "OFFICIAL"}},
+        token=chair,
+    )  # fmt: skip
+    assert "errors" not in meeting, meeting
+    [edge] = meeting["data"]["scheduleMappaMeeting"]["mappaMeetings"]["edges"]
+    action = {"text": "Visit the address", "ownerAgency": PARTNER, "dueOn": soon[7]}
+    decided = await graphql(
+        DECISIONS,
+        {"input": {"offenderId": offender, "meetingId": edge["meeting"]["id"],
+                   "actions": [action]}},
+        token=chair,
+    )  # fmt: skip
+    assert "errors" not in decided, decided
+
+    def due(alerts: list[Any]) -> dict[str, str]:
+        return {
+            a["kind"]: a["dueOn"]
+            for a in alerts
+            if a["offender"]["id"] == offender and a["kind"] != "CHANGE"
+        }
+
+    assert due(await _alerts(graphql, mint(OWNER, user="m-reader"))) == {
+        "NOTIFICATION_DUE": soon[3],
+        "RELEASE_DUE": soon[5],
+    }
+    # (The meeting's share ends 28 days after it: beyond the 14 days an alert looks ahead.)
+    assert due(await _alerts(graphql, mint(PARTNER, user="m-partner"))) == {"ACTION_DUE": soon[7]}
+    assert not due(await _alerts(graphql, mint(OUTSIDER, user="m-outsider")))

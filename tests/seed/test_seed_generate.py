@@ -16,7 +16,7 @@ from seed.batches import NODE_LABELS, link_kind
 from seed.generate import MAX_BATCH_ROWS
 
 TODAY = date(2025, 6, 30)
-ID = re.compile(r"(off|asc|adr|veh|mrk|int|ras)_\d{7}|agy_[a-z_]+")
+ID = re.compile(r"(off|asc|adr|veh|mrk|int|ras|cnv|ntf|lic|cus|mtg|act)_\d{7}|agy_[a-z_]+")
 
 
 def _tiny(seed: int = 7, offenders: int = 300) -> SeedPlan:

@@ -268,7 +268,24 @@ def test_restricted_nominal_is_drawn_grey_with_its_agency(
     expect(details).to_contain_text("Restricted nominal (outside your agency's scope)")
     expect(details).to_contain_text(f"{agency['name']} ({agency['code']})")
     expect(details.get_by_role("button", name="Open profile")).to_have_count(0)
+    expect(details.get_by_role("button", name="Request access")).to_be_visible()
     watched.shot("7-restricted-nominal")
+
+
+def upload_photo(url: str, mint: Callable[..., str], agency: str, offender_id: str) -> str:
+    """A face photo of the offender, uploaded by an offender manager of its agency."""
+    image = io.BytesIO()
+    Image.new("RGB", (64, 80), (180, 40, 40)).save(image, "PNG")
+    manager = mint(agency, roles=(Role.OFFENDER_MANAGER,), user="photo.uploader")
+    uploaded = httpx.post(
+        f"{url}/photos",
+        headers={"Authorization": f"Bearer {manager}", "X-Purpose": PURPOSE},
+        data={"offenderId": offender_id, "takenOn": "2025-01-02"},
+        files={"file": ("face.png", image.getvalue(), "image/png")},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    photo_id: str = uploaded.json()["id"]
+    return photo_id
 
 
 def test_a_photo_opens_in_the_card_and_the_profile(
@@ -276,17 +293,7 @@ def test_a_photo_opens_in_the_card_and_the_profile(
 ) -> None:
     user, token = analyst(explorer_url, mint)
     offender = ask(explorer_url, token, OFFENDERS)["offenders"]["edges"][3]["node"]
-    image = io.BytesIO()
-    Image.new("RGB", (64, 80), (180, 40, 40)).save(image, "PNG")
-    manager = mint(user["agency"], roles=(Role.OFFENDER_MANAGER,), user="photo.uploader")
-    uploaded = httpx.post(
-        f"{explorer_url}/photos",
-        headers={"Authorization": f"Bearer {manager}", "X-Purpose": PURPOSE},
-        data={"offenderId": offender["id"], "takenOn": "2025-01-02"},
-        files={"file": ("face.png", image.getvalue(), "image/png")},
-    )
-    assert uploaded.status_code == 201, uploaded.text
-    photo_id = uploaded.json()["id"]
+    photo_id = upload_photo(explorer_url, mint, user["agency"], offender["id"])
 
     sign_in(watched, user["user_id"])
     page = watched.page
@@ -409,3 +416,216 @@ def test_production_sign_in_is_openid_connect_with_pkce(
     storage = page.evaluate("() => [localStorage.length, sessionStorage.length]")
     assert storage == [0, 0]
     watched.shot("12-oidc-signed-in")
+
+
+# --- witness enquiry, access requests, withheld markers (issue 13) -----------------------------
+
+MARKED_AND_DRIVING = """
+MATCH (o:Offender)-[h:HAS_MARK]->(m:Mark), (o)-[u:USES]->(v:Vehicle)
+WHERE o.managingAgency = $managing AND h.classification = 'OFFICIAL'
+  AND u.classification = 'OFFICIAL' AND m.side IS NOT NULL
+  AND NOT EXISTS { (o)-[:SHARED_WITH]->(:Agency {code: $asker}) }
+  AND NOT EXISTS { (:AccessRequest)-[:FOR]->(o) }
+RETURN o.id AS id, o.forename AS forename, o.surname AS surname, m.type AS type,
+       m.bodyPart AS bodyPart, m.side AS side, v.vrm AS vrm, o.version AS version
+ORDER BY o.id LIMIT 1
+"""
+
+
+def marked_driver(driver: Any, managing: str, asker: str) -> dict[str, Any]:
+    """An offender managed by `managing`, not shared with `asker`, with an OFFICIAL mark and
+    vehicle link (what an identification card shows), from the database itself."""
+    records, _, _ = driver.execute_query(MARKED_AND_DRIVING, managing=managing, asker=asker)
+    if not records:
+        pytest.skip(f"no offender of {managing} with an OFFICIAL mark and vehicle in the dataset")
+    return dict(records[0])
+
+
+def describe_to_witness(seen: Watched, offender: dict[str, Any]) -> None:
+    """Open the witness enquiry and describe the offender's mark and part of its plate."""
+    page = seen.page
+    page.get_by_text("Witness enquiry (describe a person)").click()
+    page.get_by_label("Type", exact=True).select_option(offender["type"])
+    page.get_by_label("Body part").fill(offender["bodyPart"])
+    page.get_by_label("Side", exact=True).select_option(offender["side"])
+    vrm = offender["vrm"]
+    page.get_by_label("Plate, or part of it").fill(f"{vrm[:2]}?{vrm[3]}*")  # partial plate
+    page.get_by_role("button", name="Identify").click()
+    expect(page.locator(".search-panel [role=status]")).to_contain_text("witness enquiry")
+
+
+def test_witness_enquiry_checks_its_form_and_identifies_from_a_mark_and_partial_plate(
+    watched: Watched, explorer_url: str, mint: Callable[..., str], driver: Any
+) -> None:
+    user, _ = analyst(explorer_url, mint)
+    offender = marked_driver(driver, user["agency"], "NO-SUCH-AGENCY")
+    photo_id = upload_photo(explorer_url, mint, user["agency"], offender["id"])
+    sign_in(watched, user["user_id"])
+    page = watched.page
+    page.get_by_text("Witness enquiry (describe a person)").click()
+    # Bad input: the form says what is wrong, next to the field, and sends nothing.
+    page.get_by_label("Age from").fill("50")
+    page.get_by_label("Age to").fill("20")
+    page.get_by_label("Plate, or part of it").fill("AB-1")
+    page.get_by_role("button", name="Identify").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Age to must not be below age from.")
+    expect(summary).to_contain_text("? for one unknown character")
+    expect(page.get_by_label("Age to")).to_have_attribute("aria-invalid", "true")
+    watched.shot("13-identify-errors")
+    watched.accessibility("witness enquiry with errors")
+    page.get_by_role("button", name="Clear the enquiry").click()
+    page.get_by_role("button", name="Identify").click()
+    expect(summary).to_contain_text("Give at least one clue")
+    page.get_by_text("Witness enquiry (describe a person)").click()  # closed again
+
+    describe_to_witness(watched, offender)
+    card = page.locator(f"article.result[data-id='{offender['id']}']").first
+    expect(card).to_contain_text(offender["surname"])
+    expect(card).to_contain_text("Matched:")
+    photo = card.locator(f"img[data-photo='{photo_id}']")
+    expect(photo).to_be_visible()
+    page.wait_for_function(
+        "(image) => image.complete && image.naturalWidth > 0", arg=photo.element_handle()
+    )
+    card.scroll_into_view_if_needed()
+    watched.shot("14-identify-results")
+    watched.accessibility("witness enquiry results")
+
+
+@pytest.fixture
+def requested(driver: Any) -> Any:
+    """Forget the access requests (and shares) a test made, leaving the tiny dataset as it was."""
+    made: list[dict[str, Any]] = []
+    yield made
+    for offender in made:
+        driver.execute_query(
+            "MATCH (q:AccessRequest)-[:FOR]->(o:Offender {id: $id}) "
+            "OPTIONAL MATCH (o)-[s:SHARED_WITH {accessRequest: q.id}]->() "
+            "DELETE s DETACH DELETE q SET o.version = $version",
+            id=offender["id"], version=offender["version"],
+        )  # fmt: skip
+
+
+def test_request_access_to_a_restricted_nominal_then_the_managing_agency_approves(
+    watched: Watched, explorer_url: str, driver: Any, requested: list[dict[str, Any]]
+) -> None:
+    users = demo_users(explorer_url)
+    asker = next(u for u in users if u["user_id"].startswith("national."))
+    managing = next(
+        u for u in users if u["agency"] != asker["agency"] and u["user_id"].startswith("manager.")
+    )
+    offender = marked_driver(driver, managing["agency"], asker["agency"])
+    requested.append(offender)
+
+    sign_in(watched, asker["user_id"])
+    page = watched.page
+    describe_to_witness(watched, offender)
+    card = page.locator(f"article.result.restricted[data-id='{offender['id']}']").first
+    expect(card).to_contain_text(f"Managed by {managing['agency_name']} ({managing['agency']})")
+    card.get_by_role("button", name="Request access").click()
+    dialog = page.get_by_role("dialog", name="Request access")
+    expect(dialog.get_by_label("Justification", exact=False)).to_be_focused()
+    dialog.get_by_role("button", name="Send request").click()  # no justification yet
+    expect(dialog.get_by_role("alert")).to_have_text(
+        "Say why your agency needs to see this nominal."
+    )
+    dialog.get_by_label("Justification", exact=False).fill(
+        "Seen by a witness at a burglary; mark and plate match"
+    )
+    watched.shot("15-request-access-dialog")
+    watched.accessibility("request access dialog")
+    dialog.get_by_role("button", name="Send request").click()
+    expect(dialog.locator(".request-state")).to_contain_text(
+        "pending the managing agency's decision"
+    )
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    expect(card.locator(".request-state")).to_be_focused()  # where the button was
+    expect(card.locator(".request-state")).to_contain_text("pending")
+    expect(card.get_by_role("button", name="Request access")).to_have_count(0)
+    page.get_by_role("link", name="Access requests").click()
+    mine = page.locator("li.request[data-state='PENDING']", has_text=asker["user_id"]).first
+    expect(mine).to_be_visible()
+    expect(mine.get_by_role("button", name="Withdraw")).to_be_visible()
+    watched.shot("16-access-requests-made")
+    watched.accessibility("access requests, asking side")
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(watched, managing["user_id"])
+    page.get_by_role("link", name="Access requests").click()
+    theirs = page.locator("li.request", has_text=asker["user_id"]).first
+    expect(theirs).to_have_attribute("data-state", "PENDING")
+    expect(theirs).to_contain_text("Seen by a witness at a burglary")
+    watched.shot("17-access-requests-received")
+    watched.accessibility("access requests, managing side")
+    theirs.get_by_role("button", name="Approve").click()
+    approved = page.locator("li.request[data-state='APPROVED']", has_text=asker["user_id"]).first
+    expect(approved).to_contain_text("Access approved on")
+    expect(approved).to_contain_text(f"{offender['forename']} {offender['surname']}")
+    watched.shot("18-access-request-approved")
+
+
+def test_the_asking_side_may_withdraw_but_not_decide(
+    watched: Watched, explorer_url: str, mint: Callable[..., str], driver: Any,
+    requested: list[dict[str, Any]],
+) -> None:  # fmt: skip
+    """Only the managing agency decides; the asker (or a supervisor of its agency) withdraws."""
+    asker, token = analyst(explorer_url, mint, "supervisor")
+    managing = next(u for u in demo_users(explorer_url) if u["agency"] != asker["agency"])
+    offender = marked_driver(driver, managing["agency"], asker["agency"])
+    requested.append(offender)
+    ask(
+        explorer_url, token,
+        'mutation ($id: ID!) { requestAccess(offenderId: $id, justification: "asked by the test") { id } }',
+        {"id": offender["id"]},
+    )  # fmt: skip
+    sign_in(watched, asker["user_id"])
+    page = watched.page
+    page.get_by_role("link", name="Access requests").click()
+    row = page.locator("li.request[data-state='PENDING']", has_text="asked by the test").first
+    expect(row.get_by_role("button", name="Approve")).to_have_count(0)  # not theirs to decide
+    row.get_by_role("button", name="Withdraw").click()
+    expect(
+        page.locator("li.request[data-state='WITHDRAWN']", has_text="asked by the test")
+    ).to_be_visible()
+
+
+def test_withheld_links_are_marked_in_the_profile_and_the_side_panel(
+    watched: Watched, explorer_url: str, mint: Callable[..., str]
+) -> None:
+    user, token = analyst(explorer_url, mint, "manager")  # cleared to OFFICIAL_SENSITIVE only
+    lists = """{ offenders(first: 100) { edges { node { id forename surname
+      addresses(first: 1) { withheld } associates(first: 1) { withheld }
+      vehicles(first: 1) { withheld } marks(first: 1) { withheld } } } } }"""
+    offenders = [e["node"] for e in ask(explorer_url, token, lists)["offenders"]["edges"]]
+    names = ("addresses", "associates", "vehicles", "marks")
+    offender = next((o for o in offenders if any(o[name]["withheld"] for name in names)), None)
+    if offender is None:
+        pytest.skip("nothing above OFFICIAL_SENSITIVE next to this agency's offenders")
+    withheld = [name for name in names if offender[name]["withheld"]]
+
+    sign_in(watched, user["user_id"])
+    page = watched.page
+    search(watched, f"{offender['forename']} {offender['surname']}")
+    card = page.locator(f"article.result[data-id='{offender['id']}']").first
+    card.get_by_role("button", name="Profile").click()
+    expect(page.locator(".profile-list[aria-busy]")).to_have_count(0)
+    for name in withheld:
+        section = page.locator(".profile-list", has=page.locator(f"#list-{name}"))
+        expect(section.locator(".withheld")).to_have_text(
+            "More withheld: above your clearance or the share's ceiling."
+        )
+    expect(page.locator(".current-address")).not_to_contain_text("No address")
+    watched.shot("19-profile-withheld")
+    watched.accessibility("profile with withheld markers")
+
+    page.locator(".profile").get_by_role("button", name="Draw network").click()
+    expect(page.locator("#canvas-status")).to_contain_text("Added")
+    marker = page.locator("#details .withheld")
+    expect(marker).to_contain_text("More withheld: above your clearance or the share's ceiling.")
+    expect(marker).to_contain_text(withheld[0], ignore_case=True)
+    assert not re.search(r"\d", marker.inner_text())  # never how many
+    watched.shot("20-side-panel-withheld")
+    watched.accessibility("side panel with a withheld marker")

@@ -5,6 +5,7 @@ import { completeSignIn } from "./auth/oidc";
 import { type Session, session, setPurpose, setSession } from "./auth/session";
 import { h, pageConfig, replace } from "./dom";
 import { ExplorerView } from "./views/explorer";
+import { renderAccessRequests } from "./views/accessRequests";
 import { renderProfile } from "./views/profile";
 import { renderPurpose } from "./views/purpose";
 import { searchPanel } from "./views/search";
@@ -39,8 +40,10 @@ function shell(current: Session): void {
   const workspace = h("div", { class: "workspace" }, explorer.element);
   const showRoute = () => {
     const match = /^#\/profile\/(.+)$/.exec(location.hash);
-    workspace.hidden = Boolean(match);
-    profileArea.hidden = !match;
+    const requests = location.hash === "#/requests";
+    workspace.hidden = Boolean(match) || requests;
+    profileArea.hidden = !match && !requests;
+    if (requests) void renderAccessRequests(profileArea, () => { location.hash = "#/"; });
     if (match?.[1]) {
       void renderProfile(profileArea, decodeURIComponent(match[1]), () => { location.hash = "#/"; }, (id) => {
         location.hash = "#/";
@@ -60,6 +63,7 @@ function shell(current: Session): void {
     h("span", { class: "who" }, `${current.userId} · ${current.agency} · ${current.roles.join(", ")} · cleared ${current.clearance}`),
     h("span", { class: "purpose" }, "Purpose: ", h("strong", { id: "current-purpose" }, current.purpose ?? "")),
     h("button", { type: "button", onclick: () => { setSession({ ...current, purpose: null }); start(); } }, "Change purpose"),
+    h("a", { href: "#/requests" }, "Access requests"),
     config.devSignIn ? h("a", { href: "/graphiql" }, "GraphiQL") : null,
     config.devSignIn ? h("a", { href: "/docs" }, "API docs") : null,
     h("button", { type: "button", onclick: () => { setSession(null); location.hash = ""; start(); } }, "Sign out"),

@@ -19,7 +19,23 @@ graphql(`
 graphql(`
   fragment RestrictedCard on RestrictedNominal {
     id
-    managingAgency { code name }
+    managingAgency { code name publicProtectionContact }
+    accessRequest { ...RequestState }
+  }
+`);
+
+/** Where your agency's request for a share of a restricted nominal stands. */
+graphql(`
+  fragment RequestState on AccessRequest {
+    id state mode ceiling requestedAt decidedAt reason grantedCeiling grantedUntil
+  }
+`);
+
+/** A restricted nominal with its identification card (NATIONAL_SEARCH only; null otherwise). */
+graphql(`
+  fragment RestrictedIdentity on RestrictedNominal {
+    ...RestrictedCard
+    card { forename surname dob gender photos { id url thumbnailUrl } }
   }
 `);
 
@@ -77,6 +93,69 @@ export const SearchMarksQuery = graphql(`
   }
 `);
 
+/** A witness enquiry: candidates ranked by the clues they match, with the reasons. */
+export const IdentifyQuery = graphql(`
+  query Identify(
+    $gender: Gender, $ageFrom: Int, $ageTo: Int, $name: String,
+    $marks: [MarkClue!], $vehicle: VehicleClue, $place: PlaceClue, $first: Int!
+  ) {
+    identify(
+      gender: $gender, ageFrom: $ageFrom, ageTo: $ageTo, name: $name,
+      marks: $marks, vehicle: $vehicle, place: $place, first: $first
+    ) {
+      score reasons
+      nominal {
+        __typename
+        ... on Offender { ...OffenderCard }
+        ... on RestrictedNominal { ...RestrictedIdentity }
+      }
+    }
+  }
+`);
+
+graphql(`
+  fragment AccessRequestRow on AccessRequest {
+    ...RequestState
+    justification purpose requesterUserId decidedBy
+    requesterAgency { code name }
+    managingAgency { code name }
+    offender {
+      __typename
+      ... on Offender { id forename surname pncId }
+      ... on RestrictedNominal { id }
+    }
+  }
+`);
+
+/** Requests your agency made and those made to it (both sides, rule 8), newest first. */
+export const AccessRequestsQuery = graphql(`
+  query AccessRequests($state: AccessRequestState, $first: Int!) {
+    accessRequests(state: $state, first: $first) { ...AccessRequestRow }
+  }
+`);
+
+export const RequestAccessMutation = graphql(`
+  mutation RequestAccess($offenderId: ID!, $justification: String!, $mode: ShareMode!, $ceiling: Classification!) {
+    requestAccess(offenderId: $offenderId, justification: $justification, mode: $mode, ceiling: $ceiling) {
+      ...AccessRequestRow
+    }
+  }
+`);
+
+export const DecideAccessRequestMutation = graphql(`
+  mutation DecideAccessRequest($id: ID!, $approve: Boolean!, $ceiling: Classification, $until: Date, $reason: String) {
+    decideAccessRequest(id: $id, approve: $approve, ceiling: $ceiling, until: $until, reason: $reason) {
+      ...AccessRequestRow
+    }
+  }
+`);
+
+export const WithdrawAccessRequestMutation = graphql(`
+  mutation WithdrawAccessRequest($id: ID!) {
+    withdrawAccessRequest(id: $id) { ...AccessRequestRow }
+  }
+`);
+
 graphql(`
   fragment DrawnOffender on Offender {
     id forename surname dob pncId riskLevel nominalType mappaLevel managingAgency { code name }
@@ -108,11 +187,22 @@ graphql(`
   }
 `);
 
+/** The drawing around an offender, and whether each list expanded holds links withheld from
+ * the principal (`withheld`: never how many). */
 export const NetworkQuery = graphql(`
-  query Network($offenderId: ID!, $depth: Int!, $linkTypes: [LinkType!], $asOf: Date) {
+  query Network(
+    $offenderId: ID!, $depth: Int!, $linkTypes: [LinkType!], $asOf: Date,
+    $addresses: Boolean!, $associates: Boolean!, $vehicles: Boolean!, $marks: Boolean!
+  ) {
     network(offenderId: $offenderId, depth: $depth, linkTypes: $linkTypes, asOf: $asOf) {
       nodes { ...GraphNode }
       edges { ...GraphEdge }
+    }
+    lists: offender(id: $offenderId) {
+      addresses(asOf: $asOf, first: 1) @include(if: $addresses) { withheld }
+      associates(asOf: $asOf, first: 1) @include(if: $associates) { withheld }
+      vehicles(asOf: $asOf, first: 1) @include(if: $vehicles) { withheld }
+      marks(asOf: $asOf, first: 1) @include(if: $marks) { withheld }
     }
   }
 `);
@@ -128,29 +218,29 @@ export const ExpandQuery = graphql(`
       ... on Associate {
         id
         addresses(asOf: $asOf, first: $first) @include(if: $addresses) {
-          totalCount
+          totalCount withheld
           edges { from to agency classification address { id line1 town postcode kind } }
         }
         associates(asOf: $asOf, first: $first) @include(if: $associates) {
-          totalCount
+          totalCount withheld
           edges { from to agency classification type person { ...LinkedPersonNode } }
         }
         vehicles(asOf: $asOf, first: $first) @include(if: $vehicles) {
-          totalCount
+          totalCount withheld
           edges { from to agency classification role vehicle { id vrm make model colour } }
         }
       }
       ... on Address {
         id
         residents(asOf: $asOf, first: $first) @include(if: $residents) {
-          totalCount
+          totalCount withheld
           edges { from to agency classification main person { ...LinkedPersonNode } }
         }
       }
       ... on Vehicle {
         id
         users(asOf: $asOf, first: $first) @include(if: $users) {
-          totalCount
+          totalCount withheld
           edges { from to agency classification role person { ...LinkedPersonNode } }
         }
       }
@@ -185,8 +275,14 @@ graphql(`
 /** The profile's head; each of its lists is asked for on its own (ProfilePageQuery): smaller
  * statements that Neo4j plans quickly, answered in parallel. */
 export const ProfileQuery = graphql(`
-  query Profile($id: ID!) {
-    offender(id: $id) { ...OffenderCard version }
+  query Profile($id: ID!, $today: Date!) {
+    offender(id: $id) {
+      ...OffenderCard version photosWithheld
+      current: addresses(asOf: $today, first: 5) {
+        withheld
+        edges { main address { id line1 town postcode } }
+      }
+    }
   }
 `);
 
@@ -200,11 +296,11 @@ export const ProfilePageQuery = graphql(`
     offender(id: $id) {
       id
       marks(first: $first, after: $after) @include(if: $marks) {
-        totalCount pageInfo { ...Page }
-        edges { ...LinkFacts mark { id type bodyPart side orientation description photos { id url thumbnailUrl } } }
+        totalCount withheld pageInfo { ...Page }
+        edges { ...LinkFacts mark { id type bodyPart side orientation description photos { id url thumbnailUrl } photosWithheld } }
       }
       addresses(first: $first, after: $after) @include(if: $addresses) {
-        totalCount pageInfo { ...Page }
+        totalCount withheld pageInfo { ...Page }
         edges {
           ...LinkFacts main
           address {
@@ -214,19 +310,19 @@ export const ProfilePageQuery = graphql(`
         }
       }
       associates(first: $first, after: $after) @include(if: $associates) {
-        totalCount pageInfo { ...Page }
+        totalCount withheld pageInfo { ...Page }
         edges { ...LinkFacts type person { ...LinkedPersonNode } }
       }
       vehicles(first: $first, after: $after) @include(if: $vehicles) {
-        totalCount pageInfo { ...Page }
+        totalCount withheld pageInfo { ...Page }
         edges { ...LinkFacts role vehicle { id vrm make model colour } }
       }
       intelligence(first: $first, after: $after) @include(if: $intelligence) {
-        totalCount pageInfo { ...Page }
+        totalCount withheld pageInfo { ...Page }
         edges { ...LinkFacts intelligence { id text source information handling conditions reviewOn recordedOn } }
       }
       riskAssessments(first: $first, after: $after) @include(if: $riskAssessments) {
-        totalCount pageInfo { ...Page }
+        totalCount withheld pageInfo { ...Page }
         edges { ...LinkFacts assessment { id tool level assessedOn nextReviewOn } }
       }
     }

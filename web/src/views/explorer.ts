@@ -2,14 +2,18 @@
 // the time slider (asOf), hover and side-panel details, fit/zoom/undo, PNG and CSV export.
 import { ApiError, request } from "../api/client";
 import { CommonAssociatesQuery, ExpandQuery, NetworkQuery, ShortestPathQuery } from "../api/documents";
-import type { LinkType } from "../gql/graphql";
+import type { LinkType, RestrictedCardFragment } from "../gql/graphql";
 import { h, replace } from "../dom";
+import { withheldLists } from "../withheld";
+import { accessRequestBlock } from "./cards";
+import { withheldMarker } from "./withheld";
 import { GraphCanvas } from "../canvas/graphCanvas";
 import {
   type ApiNode,
   type GraphEdge,
   type GraphNode,
   dayNumber,
+  humanise,
   isoDay,
   toCsv,
   toGraphEdge,
@@ -65,6 +69,10 @@ export class ExplorerView {
   private readonly commonButton = h("button", { type: "button", disabled: true }, "Common associates");
   private readonly undoButton = h("button", { type: "button", disabled: true }, "Undo");
   private readonly history: string[][] = [];
+  /** Restricted nominals met on the canvas, as the API described them (for "Request access"). */
+  private readonly restricted = new Map<string, RestrictedCardFragment>();
+  /** Per node, the lists its expansions found withheld links in ("addresses", ...). */
+  private readonly withheld = new Map<string, Set<string>>();
   private asOf: string | null = null;
 
   constructor(private readonly openProfile: (id: string) => void) {
@@ -172,9 +180,14 @@ export class ExplorerView {
 
   private async expandOffender(id: string, linkTypes: LinkType[] | undefined): Promise<void> {
     await this.run("Expanding", async () => {
-      const answer = await request(NetworkQuery, { offenderId: id, depth: 1, linkTypes: linkTypes ?? null, asOf: this.asOf });
+      const asked = (type: LinkType) => !linkTypes || linkTypes.includes(type);
+      const answer = await request(NetworkQuery, {
+        offenderId: id, depth: 1, linkTypes: linkTypes ?? null, asOf: this.asOf,
+        addresses: asked("RESIDES_AT"), associates: asked("ASSOCIATED_WITH"), vehicles: asked("USES"), marks: asked("HAS_MARK"),
+      });
       if (!answer.network) return "That offender is not in your agency's scope.";
-      const nodes = answer.network.nodes.map((node) => toGraphNode(node as ApiNode));
+      this.noteWithheld(id, withheldLists(answer.lists));
+      const nodes = this.learn(answer.network.nodes as ApiNode[]);
       const edges = answer.network.edges.map(toGraphEdge);
       const added = this.canvas.add(nodes, edges, id);
       this.remember(added);
@@ -196,7 +209,7 @@ export class ExplorerView {
       const nodes: GraphNode[] = [];
       const edges: GraphEdge[] = [];
       const link = (other: ApiNode, kind: GraphNode["kind"] | undefined, type: string, facts: { from: string; to?: string | null; agency: string; classification: string }, outward: boolean) => {
-        nodes.push(toGraphNode(other, kind));
+        nodes.push(...(kind ? [toGraphNode(other, kind)] : this.learn([other])));
         const [source, target] = outward ? [node.id, other.id] : [other.id, node.id];
         edges.push(toGraphEdge({ source, target, type, ...facts }));
       };
@@ -206,12 +219,15 @@ export class ExplorerView {
         for (const edge of found.associates?.edges ?? []) link(edge.person as ApiNode, undefined, "ASSOCIATED_WITH", edge, true);
         for (const edge of found.vehicles?.edges ?? []) link(edge.vehicle, "Vehicle", "USES", edge, true);
         total = (found.addresses?.totalCount ?? 0) + (found.associates?.totalCount ?? 0) + (found.vehicles?.totalCount ?? 0);
+        this.noteWithheld(node.id, withheldLists({ addresses: found.addresses, associates: found.associates, vehicles: found.vehicles }));
       } else if (found?.__typename === "Address") {
         for (const edge of found.residents?.edges ?? []) link(edge.person as ApiNode, undefined, "RESIDES_AT", edge, false);
         total = found.residents?.totalCount ?? 0;
+        this.noteWithheld(node.id, withheldLists({ residents: found.residents }));
       } else if (found?.__typename === "Vehicle") {
         for (const edge of found.users?.edges ?? []) link(edge.person as ApiNode, undefined, "USES", edge, false);
         total = found.users?.totalCount ?? 0;
+        this.noteWithheld(node.id, withheldLists({ users: found.users }));
       }
       const added = this.canvas.add(nodes, edges, node.id);
       this.remember(added);
@@ -230,7 +246,7 @@ export class ExplorerView {
         this.canvas.highlight([]);
         return `No visible path of at most 6 links between ${first.label} and ${second.label}.`;
       }
-      const nodes = path.nodes.map((node) => toGraphNode(node as ApiNode));
+      const nodes = this.learn(path.nodes as ApiNode[]);
       const edges = path.edges.map(toGraphEdge);
       const added = this.canvas.add(nodes, edges);
       this.remember(added);
@@ -245,7 +261,7 @@ export class ExplorerView {
     if (!first || !second) return;
     await this.run("Finding common associates", async () => {
       const answer = await request(CommonAssociatesQuery, { firstId: first.id, secondId: second.id });
-      const people = answer.commonAssociates.map((person) => toGraphNode(person as ApiNode));
+      const people = this.learn(answer.commonAssociates as ApiNode[]);
       const edges = people.flatMap((person) => [
         toGraphEdge({ source: first.id, target: person.id, type: "ASSOCIATED_WITH" }),
         toGraphEdge({ source: second.id, target: person.id, type: "ASSOCIATED_WITH" }),
@@ -258,6 +274,20 @@ export class ExplorerView {
         ? `${people.length} common associate${people.length === 1 ? "" : "s"}: ${people.map((person) => person.label).join(", ")}`
         : `${first.label} and ${second.label} have no visible associate in common.`;
     });
+  }
+
+  /** Drawable nodes from the API's, keeping restricted nominals' descriptions. */
+  private learn(nodes: ApiNode[]): GraphNode[] {
+    for (const node of nodes) {
+      if (node.__typename === "RestrictedNominal") this.restricted.set(node.id, node as unknown as RestrictedCardFragment);
+    }
+    return nodes.map((node) => toGraphNode(node));
+  }
+
+  private noteWithheld(id: string, lists: string[]): void {
+    const known = this.withheld.get(id) ?? new Set<string>();
+    for (const list of lists) known.add(list);
+    this.withheld.set(id, known);
   }
 
   private remember(added: string[]): void {
@@ -316,9 +346,13 @@ export class ExplorerView {
     const rows = node.details.map(([key, value]) => [h("dt", {}, key), h("dd", {}, value)]).flat();
     const expansions = EXPANSIONS[node.kind] ?? [];
     const person = node.kind === "Offender" || node.kind === "Associate";
+    const withheld = [...(this.withheld.get(node.id) ?? [])];
+    const restricted = node.kind === "RestrictedNominal" ? this.restricted.get(node.id) : undefined;
     replace(this.panel,
       h("h3", { class: node.kind === "RestrictedNominal" ? "restricted-title" : "" }, node.label),
       h("dl", {}, rows),
+      withheld.length ? withheldMarker(humanise(withheld.join(", "))) : null,
+      restricted ? accessRequestBlock(restricted) : null,
       expansions.length ? h("p", { class: "meta" }, "Expand by link type:") : null,
       expansions.length ? h("div", { class: "actions expand" }, expansions.map((expansion) =>
         h("button", {

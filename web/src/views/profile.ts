@@ -4,16 +4,18 @@ import { ApiError, request } from "../api/client";
 import { ProfilePageQuery, ProfileQuery } from "../api/documents";
 import type { LinkedPersonNodeFragment, ProfilePageQuery as PageAnswer } from "../gql/graphql";
 import { h, replace } from "../dom";
-import { formatPlate, humanise } from "../canvas/model";
+import { formatPlate, humanise, isoDay } from "../canvas/model";
+import { currentAddressLine } from "../withheld";
 import { photoImage, photoPlaceholder } from "./photos";
+import { withheldMarker } from "./withheld";
 
 const PAGE = 10;
 
-interface Connection<E> { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor?: string | null }; edges: E[] }
+interface Connection<E> { totalCount: number; withheld: boolean; pageInfo: { hasNextPage: boolean; endCursor?: string | null }; edges: E[] }
 
 /** A list the page did not ask for reads as empty. */
 function c<E>(connection: Connection<E> | null | undefined): Connection<E> {
-  return connection ?? { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] };
+  return connection ?? { totalCount: 0, withheld: false, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] };
 }
 type Lists = NonNullable<PageAnswer["offender"]>;
 type ListName = "marks" | "addresses" | "associates" | "vehicles" | "intelligence" | "riskAssessments";
@@ -30,49 +32,50 @@ function personName(person: LinkedPersonNodeFragment): string {
   return `${person.forename} ${person.surname} (associate)`;
 }
 
-type Rows = (offender: Lists) => { items: HTMLElement[]; total: number; hasNext: boolean; cursor: string | null | undefined };
+/** A page of a list as the section shows it. */
+function listed<E>(connection: Connection<E>, item: (edge: E) => HTMLElement) {
+  const { totalCount: total, withheld, pageInfo, edges } = connection;
+  return { total, withheld, hasNext: pageInfo.hasNextPage, cursor: pageInfo.endCursor, items: edges.map(item) };
+}
+
+type Rows = (offender: Lists) => { items: HTMLElement[]; total: number; withheld: boolean; hasNext: boolean; cursor: string | null | undefined };
 
 const LISTS: { name: ListName; title: string; rows: Rows }[] = [
   {
     name: "riskAssessments", title: "Risk assessments",
-    rows: (o) => ({ total: c(o.riskAssessments).totalCount, hasNext: c(o.riskAssessments).pageInfo.hasNextPage, cursor: c(o.riskAssessments).pageInfo.endCursor,
-      items: c(o.riskAssessments).edges.map((e) => h("li", {}, `${e.assessment.tool}: ${humanise(e.assessment.level)}, assessed ${e.assessment.assessedOn}${e.assessment.nextReviewOn ? `, review due ${e.assessment.nextReviewOn}` : ""}`, h("span", { class: "meta" }, ` (${facts(e)})`))) }),
+    rows: (o) => listed(c(o.riskAssessments), (e) => h("li", {}, `${e.assessment.tool}: ${humanise(e.assessment.level)}, assessed ${e.assessment.assessedOn}${e.assessment.nextReviewOn ? `, review due ${e.assessment.nextReviewOn}` : ""}`, h("span", { class: "meta" }, ` (${facts(e)})`))),
   },
   {
     name: "addresses", title: "Addresses",
-    rows: (o) => ({ total: c(o.addresses).totalCount, hasNext: c(o.addresses).pageInfo.hasNextPage, cursor: c(o.addresses).pageInfo.endCursor,
-      items: c(o.addresses).edges.map((e) => h("li", {},
+    rows: (o) => listed(c(o.addresses), (e) => h("li", {},
         h("strong", {}, `${e.address.line1}, ${e.address.town} ${e.address.postcode}`),
         ` ${humanise(e.address.kind)}${e.main ? ", main" : ""}`, h("span", { class: "meta" }, ` (${facts(e)})`),
         e.address.residents.edges.length > 1 ? h("ul", { class: "co-residents", "aria-label": "Who else lives or lived there" },
-          e.address.residents.edges.filter((r) => r.person.id !== o.id).map((r) => h("li", {}, `${personName(r.person)}, ${r.from}${r.to ? ` to ${r.to}` : " to now"}`))) : null)) }),
+          e.address.residents.edges.filter((r) => r.person.id !== o.id).map((r) => h("li", {}, `${personName(r.person)}, ${r.from}${r.to ? ` to ${r.to}` : " to now"}`))) : null)),
   },
   {
     name: "associates", title: "Associates",
-    rows: (o) => ({ total: c(o.associates).totalCount, hasNext: c(o.associates).pageInfo.hasNextPage, cursor: c(o.associates).pageInfo.endCursor,
-      items: c(o.associates).edges.map((e) => h("li", {}, `${humanise(e.type)}: ${personName(e.person)}`, h("span", { class: "meta" }, ` (${facts(e)})`))) }),
+    rows: (o) => listed(c(o.associates), (e) => h("li", {}, `${humanise(e.type)}: ${personName(e.person)}`, h("span", { class: "meta" }, ` (${facts(e)})`))),
   },
   {
     name: "vehicles", title: "Vehicles",
-    rows: (o) => ({ total: c(o.vehicles).totalCount, hasNext: c(o.vehicles).pageInfo.hasNextPage, cursor: c(o.vehicles).pageInfo.endCursor,
-      items: c(o.vehicles).edges.map((e) => h("li", {}, h("span", { class: "plate small" }, formatPlate(e.vehicle.vrm)), ` ${e.vehicle.colour} ${e.vehicle.make} ${e.vehicle.model}, ${humanise(e.role).toLowerCase()}`, h("span", { class: "meta" }, ` (${facts(e)})`))) }),
+    rows: (o) => listed(c(o.vehicles), (e) => h("li", {}, h("span", { class: "plate small" }, formatPlate(e.vehicle.vrm)), ` ${e.vehicle.colour} ${e.vehicle.make} ${e.vehicle.model}, ${humanise(e.role).toLowerCase()}`, h("span", { class: "meta" }, ` (${facts(e)})`))),
   },
   {
     name: "marks", title: "Marks",
-    rows: (o) => ({ total: c(o.marks).totalCount, hasNext: c(o.marks).pageInfo.hasNextPage, cursor: c(o.marks).pageInfo.endCursor,
-      items: c(o.marks).edges.map((e) => h("li", {},
+    rows: (o) => listed(c(o.marks), (e) => h("li", {},
         e.mark.photos[0] ? photoImage(e.mark.photos[0], `Photo of ${humanise(e.mark.type)} on ${e.mark.bodyPart}`) : null,
         `${humanise(e.mark.type)}, ${e.mark.side ? `${humanise(e.mark.side).toLowerCase()} ` : ""}${e.mark.bodyPart}${e.mark.orientation ? ` (${e.mark.orientation})` : ""}: ${e.mark.description}`,
-        h("span", { class: "meta" }, ` (${facts(e)})`))) }),
+        h("span", { class: "meta" }, ` (${facts(e)})`),
+        e.mark.photosWithheld ? withheldMarker("Photos of this mark") : null)),
   },
   {
     name: "intelligence", title: "Intelligence",
-    rows: (o) => ({ total: c(o.intelligence).totalCount, hasNext: c(o.intelligence).pageInfo.hasNextPage, cursor: c(o.intelligence).pageInfo.endCursor,
-      items: c(o.intelligence).edges.map((e) => h("li", {},
+    rows: (o) => listed(c(o.intelligence), (e) => h("li", {},
         h("span", { class: "grading", title: "Source, information, handling (3x5x2)" }, `${e.intelligence.source}${e.intelligence.information}${e.intelligence.handling}`),
         ` ${e.intelligence.text}`,
         e.intelligence.conditions ? h("span", { class: "meta" }, ` Handling conditions: ${e.intelligence.conditions}.`) : null,
-        h("span", { class: "meta" }, ` (${facts(e)}${e.intelligence.reviewOn ? `, review ${e.intelligence.reviewOn}` : ""})`))) }),
+        h("span", { class: "meta" }, ` (${facts(e)}${e.intelligence.reviewOn ? `, review ${e.intelligence.reviewOn}` : ""})`))),
   },
 ];
 
@@ -96,9 +99,12 @@ function listSection(id: string, list: (typeof LISTS)[number]): HTMLElement {
         section.removeAttribute("aria-busy");
         if (!answer.offender) return;
         const rows = list.rows(answer.offender);
-        count.textContent = ` ${rows.total}`;
+        count.textContent = ` ${rows.total}${rows.withheld ? " shown" : ""}`;
         ul.append(...rows.items);
-        if (!ul.children.length) section.insertBefore(h("p", { class: "meta" }, "None shown."), more);
+        if (!ul.children.length && !section.querySelector(".empty")) {
+          section.insertBefore(h("p", { class: "meta empty" }, rows.withheld ? "None shown to you." : "None on record."), more);
+        }
+        if (rows.withheld && !section.querySelector(".withheld")) section.insertBefore(withheldMarker(), more);
         after = rows.cursor ?? null;
         more.hidden = !rows.hasNext;
         more.disabled = false;
@@ -119,7 +125,7 @@ export async function renderProfile(root: HTMLElement, id: string, back: () => v
     h("button", { type: "button", onclick: back }, "← Back to the network"), h("h2", { id: "profile-title" }, "Profile"), status));
   let answer;
   try {
-    answer = await request(ProfileQuery, { id });
+    answer = await request(ProfileQuery, { id, today: isoDay(Math.floor(Date.now() / 86_400_000)) });
   } catch (error) {
     status.textContent = error instanceof ApiError ? `${error.message} (${error.code})` : "The profile could not be loaded.";
     return;
@@ -130,6 +136,7 @@ export async function renderProfile(root: HTMLElement, id: string, back: () => v
     return;
   }
   const name = `${o.forename} ${o.surname}`;
+  const current = currentAddressLine(o.current);
   replace(root, h("section", { class: "profile", "aria-labelledby": "profile-title" },
     h("div", { class: "actions" },
       h("button", { type: "button", onclick: back }, "← Back to the network"),
@@ -142,6 +149,9 @@ export async function renderProfile(root: HTMLElement, id: string, back: () => v
         o.aliases.length ? h("p", { class: "meta" }, `Also known as ${o.aliases.join(", ")}`) : null,
         h("p", {}, h("span", { class: "risk", "data-risk": o.riskLevel }, `${humanise(o.riskLevel)} risk`),
           ` · ${o.nominalType} · MAPPA category ${o.mappaCategory}, level ${o.mappaLevel}`),
-        h("p", { class: "meta" }, `Managed by ${o.managingAgency.name} (${o.managingAgency.code})`))),
+        h("p", { class: "meta" }, `Managed by ${o.managingAgency.name} (${o.managingAgency.code})`),
+        h("p", { class: "current-address" }, current.text),
+        current.withheld ? withheldMarker("Addresses") : null,
+        o.photosWithheld ? withheldMarker("Photos") : null)),
     h("div", { class: "profile-grid" }, LISTS.map((list) => listSection(o.id, list)))));
 }

@@ -6,6 +6,7 @@ import type { MarkType } from "../gql/graphql";
 import { h, replace } from "../dom";
 import { type SearchKind, classifySearch, formatPlate, humanise, markQuery } from "../canvas/model";
 import { type CardActions, offenderCard, restrictedCard } from "./cards";
+import { identifyForm } from "./identify";
 import { photoImage } from "./photos";
 
 const PAGE = 20;
@@ -40,7 +41,7 @@ export function searchPanel(actions: CardActions): HTMLElement {
       });
   });
   return h("section", { class: "panel search-panel", "aria-labelledby": "search-title" },
-    h("h2", { id: "search-title" }, "Search"), form, status, results);
+    h("h2", { id: "search-title" }, "Search"), form, identifyForm(actions, status, results), status, results);
 }
 
 async function run(kind: SearchKind, text: string, actions: CardActions, results: HTMLElement): Promise<number> {
