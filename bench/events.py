@@ -10,6 +10,8 @@
 
 Subscribers are distinct users of the writer's agency, each on its own WebSocket
 (graphql-transport-ws), following the one offender written to; every delivery is audited.
+It writes intelligence to the dataset's offenders: run it on an instance of its own
+(`--instance bench-events --scale tiny`), never on the test database or a published dataset.
 """
 
 from __future__ import annotations
