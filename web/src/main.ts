@@ -75,7 +75,8 @@ function shell(current: Session): void {
     config.devSignIn ? h("a", { href: "/docs" }, "API docs") : null,
     h("button", { type: "button", onclick: () => { setSession(null); location.hash = ""; start(); } }, "Sign out"),
   );
-  replace(root, header, alerts?.panel, h("main", { class: "layout" }, searchPanel(actions), workspace, profileArea));
+  if (alerts) header.append(alerts.panel); // drops down under the header, over the page
+  replace(root, header, h("main", { class: "layout" }, searchPanel(actions), workspace, profileArea));
   alerts?.start();
   explorer.mount();
   window.onhashchange = showRoute;

@@ -19,10 +19,11 @@ function socketUrl(): string {
 export class AlertsControl {
   readonly button: HTMLButtonElement;
   readonly panel: HTMLElement;
-  private readonly badge = h("span", { class: "badge", "aria-hidden": "true" });
+  private readonly count_ = h("span", {});
+  private readonly badge = h("span", { class: "badge" }, this.count_, h("span", { class: "visually-hidden" }, " unread"));
   private readonly list = h("ul", { class: "alerts" });
   private readonly status = h("p", { class: "status", role: "status" });
-  private readonly liveState = h("p", { class: "meta live-state" });
+  private readonly liveState = h("p", { class: "meta live-state", "aria-live": "polite" });
   private readonly more = h("button", { type: "button", hidden: true }, "More alerts");
   private readonly unreadOnly = h("input", { type: "checkbox", id: "alerts-unread-only" });
   private readonly live: LiveSubscription<Change>;
@@ -85,9 +86,8 @@ export class AlertsControl {
 
   private updateCount(count: number, more: boolean): void {
     const label = unreadLabel(count, more);
-    this.badge.textContent = label;
+    this.count_.textContent = label;
     this.badge.hidden = !label;
-    this.button.setAttribute("aria-label", label ? `Alerts, ${label} unread` : "Alerts, none unread");
   }
 
   private async count(): Promise<void> {
@@ -95,7 +95,8 @@ export class AlertsControl {
       const answer = await request(UnreadAlertsQuery, { first: COUNTED });
       this.updateCount(answer.alerts.edges.length, answer.alerts.pageInfo.hasNextPage);
     } catch {
-      this.badge.textContent = "?";
+      this.count_.textContent = "?";
+      this.badge.hidden = false;
     }
   }
 
