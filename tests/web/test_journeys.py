@@ -667,7 +667,9 @@ def test_the_meeting_pack_opens_from_the_profile_with_its_marking_and_sections(
 
     sign_in(watched, user["user_id"])
     page = watched.page
-    page.goto(f"{explorer_url}/#/profile/{offender['id']}")
+    search(watched, name)
+    card = page.locator(f"article.result[data-id='{offender['id']}']").first
+    card.get_by_role("button", name="Profile").click()
     expect(page.locator("#profile-title")).to_have_text(name)
     button = page.get_by_role("button", name="Meeting pack")
     button.focus()

@@ -57,7 +57,10 @@ export class AlertsControl {
       onData: (data) => this.changed(data),
       onError: (message, code) => { this.liveState.textContent = `Live updates: ${message} (${code})`; },
       onStatus: (status, detail) => {
-        if (status === "live") this.liveState.textContent = "Live: changes appear here as they happen.";
+        if (status === "live") {
+          this.liveState.textContent = "Live: changes appear here as they happen.";
+          this.changedWhileAway();
+        }
         else if (status !== "stopped") this.liveState.textContent = `Live updates: ${detail}…`;
       },
     });
@@ -66,7 +69,7 @@ export class AlertsControl {
 
   start(): void {
     this.live.start();
-    void this.count();
+    void this.count(); // whether or not the socket connects
   }
 
   stop(): void {
@@ -98,6 +101,12 @@ export class AlertsControl {
       this.count_.textContent = "?";
       this.badge.hidden = false;
     }
+  }
+
+  /** On each (re)connection: what happened before it is in the inbox, so read it again. */
+  private changedWhileAway(): void {
+    void this.count();
+    if (!this.panel.hidden) void this.reload();
   }
 
   private changed(data: Change): void {
