@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -728,6 +729,7 @@ def test_an_alert_arrives_live_when_another_user_adds_intelligence(
     before = panel.locator("li.alert").count()
 
     text = f"Seen with a hire van at the docks ({PURPOSE})"
+    started = time.monotonic()
     added = ask(
         explorer_url,
         colleague,
@@ -749,6 +751,11 @@ def test_an_alert_arrives_live_when_another_user_adds_intelligence(
         has_text=name
     )
     expect(fresh.first).to_be_visible()
+    # Measured, not asserted: from sending the mutation to the alert on screen (polling included).
+    seconds = round(time.monotonic() - started, 3)
+    (watched.artefacts / "alert-latency.json").write_text(
+        json.dumps({"mutation_sent_to_alert_shown_seconds": seconds}) + "\n"
+    )
     expect(panel.locator(".live-state")).to_contain_text(f"add intelligence for {name}")
     assert panel.locator("li.alert").count() >= min(before + 1, 20)
     expect(alerts).to_have_accessible_name(re.compile(r"^Alerts \d+\+? unread$"))
