@@ -693,7 +693,7 @@ def test_the_meeting_pack_opens_from_the_profile_with_its_marking_and_sections(
     # The pack's own stylesheet applies inside the frame (allowed by hash in the page's CSP).
     marking = frame.locator(".marking").first
     assert marking.evaluate("(e) => getComputedStyle(e).fontWeight") in {"700", "bold"}
-    watched.shot("20-meeting-pack")
+    watched.shot("23-meeting-pack")
     watched.accessibility("profile with the meeting pack")
 
     with page.expect_download() as download_info:
@@ -759,7 +759,7 @@ def test_an_alert_arrives_live_when_another_user_adds_intelligence(
     expect(panel.locator(".live-state")).to_contain_text(f"add intelligence for {name}")
     assert panel.locator("li.alert").count() >= min(before + 1, 20)
     expect(alerts).to_have_accessible_name(re.compile(r"^Alerts \d+\+? unread$"))
-    watched.shot("21-alerts-live")
+    watched.shot("24-alerts-live")
     watched.accessibility("alerts panel")
 
     alert_id = fresh.first.get_attribute("data-alert")
@@ -769,7 +769,7 @@ def test_an_alert_arrives_live_when_another_user_adds_intelligence(
         "data-read", "true"
     )
     expect(panel.locator(f"li.alert[data-alert='{alert_id}']")).to_contain_text("Read")
-    watched.shot("22-alerts-marked-read")
+    watched.shot("25-alerts-marked-read")
     page.keyboard.press("Escape")
     expect(panel).to_be_hidden()
     expect(alerts).to_be_focused()
