@@ -23,6 +23,7 @@ from graph_api import cypher_files
 from graph_api.db import DatabaseUnavailable
 from graph_api.domain import Classification, Role
 from graph_api.identity import mint_token
+from graph_api.pack._render import style_hash as pack_style_hash
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -65,7 +66,10 @@ class DemoUser:
 
 def page_csp(settings: Settings) -> str:
     """The Content-Security-Policy of every page: this origin only (plus the OIDC issuer, for
-    its discovery document and token endpoint)."""
+    its discovery document and token endpoint). `connect-src 'self'` also admits this origin's
+    own `ws:`/`wss:` (CSP Level 3), which the alerts' subscription needs, and nothing else.
+    The MAPPA pack is shown in a frame from a `blob:` URL the page made (`frame-src blob:`); a
+    `blob:` document inherits this policy, so its one inline stylesheet is allowed by hash."""
     connect = ["'self'"]
     if settings.graph_api_oidc_issuer:
         parts = urlsplit(settings.graph_api_oidc_issuer)
@@ -74,9 +78,10 @@ def page_csp(settings: Settings) -> str:
         [
             "default-src 'none'",
             "script-src 'self'",
-            "style-src 'self'",
+            f"style-src 'self' '{pack_style_hash()}'",
             "img-src 'self' data: blob:",
             "font-src 'self' data:",
+            "frame-src blob:",
             f"connect-src {' '.join(connect)}",
             "form-action 'self'",
             "frame-ancestors 'none'",

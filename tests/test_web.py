@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from graph_api.pack._render import style_hash as pack_style_hash
 from graph_api.web import page_csp
 
 if TYPE_CHECKING:
@@ -25,10 +26,15 @@ async def test_the_explorer_is_served_at_the_root_under_a_page_csp(
     assert page.status_code == 200
     csp = page.headers["content-security-policy"]
     assert csp == page_csp(settings)
-    for directive in ("default-src 'none'", "script-src 'self'", "style-src 'self'",
-                      "connect-src 'self'", "frame-ancestors 'none'"):  # fmt: skip
+    for directive in ("default-src 'none'", "script-src 'self'", "style-src 'self' 'sha256-",
+                      "connect-src 'self';", "frame-src blob:;", "frame-ancestors 'none'"):  # fmt: skip
         assert directive in csp
     assert "unsafe" not in csp
+    # The alerts' WebSocket is this origin's ('self' covers ws:/wss: of it): no bare scheme.
+    assert " ws:" not in csp
+    assert " wss:" not in csp
+    # The MAPPA pack's frame inherits this policy: exactly its stylesheet is allowed.
+    assert f"'{pack_style_hash()}'" in csp
     assert '<meta name="explorer-config"' in page.text
     assert "&quot;devSignIn&quot;: false" in page.text
     assert missing.status_code == 404

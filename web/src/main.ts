@@ -6,6 +6,7 @@ import { type Session, session, setPurpose, setSession } from "./auth/session";
 import { h, pageConfig, replace } from "./dom";
 import { ExplorerView } from "./views/explorer";
 import { renderAccessRequests } from "./views/accessRequests";
+import { AlertsControl } from "./views/alerts";
 import { renderProfile } from "./views/profile";
 import { renderPurpose } from "./views/purpose";
 import { searchPanel } from "./views/search";
@@ -14,7 +15,12 @@ import { renderSignIn } from "./views/signin";
 const root = document.getElementById("app") as HTMLElement;
 const config = pageConfig();
 
+/** The header's alerts and their live subscription (one per signed-in shell). */
+let alerts: AlertsControl | null = null;
+
 function start(): void {
+  alerts?.stop();
+  alerts = null;
   const current = session();
   if (!current || current.expiresAt <= Date.now()) {
     setSession(null);
@@ -64,11 +70,14 @@ function shell(current: Session): void {
     h("span", { class: "purpose" }, "Purpose: ", h("strong", { id: "current-purpose" }, current.purpose ?? "")),
     h("button", { type: "button", onclick: () => { setSession({ ...current, purpose: null }); start(); } }, "Change purpose"),
     h("a", { href: "#/requests" }, "Access requests"),
+    (alerts = new AlertsControl(current)).button,
     config.devSignIn ? h("a", { href: "/graphiql" }, "GraphiQL") : null,
     config.devSignIn ? h("a", { href: "/docs" }, "API docs") : null,
     h("button", { type: "button", onclick: () => { setSession(null); location.hash = ""; start(); } }, "Sign out"),
   );
+  if (alerts) header.append(alerts.panel); // drops down under the header, over the page
   replace(root, header, h("main", { class: "layout" }, searchPanel(actions), workspace, profileArea));
+  alerts?.start();
   explorer.mount();
   window.onhashchange = showRoute;
   showRoute();

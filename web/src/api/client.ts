@@ -24,16 +24,45 @@ export function whenUnauthenticated(handler: () => void): void {
   onUnauthenticated = handler;
 }
 
-export async function request<TResult, TVariables>(
-  document: TypedDocumentString<TResult, TVariables>,
-  ...[variables]: TVariables extends Record<string, never> ? [] : [TVariables]
-): Promise<TResult> {
+/** The bearer token and purpose every call of the API carries. */
+function sessionHeaders(): Record<string, string> {
   const current = session();
-  const headers: Record<string, string> = { "Content-Type": "application/json" };
+  const headers: Record<string, string> = {};
   if (current) {
     headers.Authorization = `Bearer ${current.token}`;
     if (current.purpose) headers["X-Purpose"] = current.purpose;
   }
+  return headers;
+}
+
+/**
+ * A document the API renders (e.g. the MAPPA pack), fetched with the session's headers: a Blob,
+ * or an ApiError from the API's `{code, message}` refusal.
+ */
+export async function fetchDocument(path: string): Promise<Blob> {
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: sessionHeaders() });
+  } catch {
+    throw new ApiError("the API cannot be reached", "UNAVAILABLE");
+  }
+  if (response.ok) return response.blob();
+  let refusal: { code?: string; message?: string } = {};
+  try {
+    refusal = (await response.json()) as typeof refusal;
+  } catch {
+    // not the API's JSON refusal: the status says what there is to say
+  }
+  const code = refusal.code ?? `HTTP_${response.status}`;
+  if (code === "UNAUTHENTICATED") onUnauthenticated();
+  throw new ApiError(refusal.message ?? response.statusText, code);
+}
+
+export async function request<TResult, TVariables>(
+  document: TypedDocumentString<TResult, TVariables>,
+  ...[variables]: TVariables extends Record<string, never> ? [] : [TVariables]
+): Promise<TResult> {
+  const headers: Record<string, string> = { "Content-Type": "application/json", ...sessionHeaders() };
   let response: Response;
   try {
     response = await fetch("/graphql", {

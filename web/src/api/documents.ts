@@ -328,3 +328,47 @@ export const ProfilePageQuery = graphql(`
     }
   }
 `);
+
+/** An alert as the panel lists it (`alerts`). */
+graphql(`
+  fragment AlertRow on Alert {
+    id kind at dueOn subjectId read
+    offender {
+      __typename
+      ... on Offender { id forename surname pncId }
+      ... on RestrictedNominal { id managingAgency { code } }
+    }
+    event { cursor kind agency { code } }
+  }
+`);
+
+export const AlertsQuery = graphql(`
+  query Alerts($unreadOnly: Boolean!, $first: Int!, $after: String) {
+    alerts(unreadOnly: $unreadOnly, first: $first, after: $after) {
+      pageInfo { ...Page }
+      edges { node { ...AlertRow } }
+    }
+  }
+`);
+
+export const UnreadAlertsQuery = graphql(`
+  query UnreadAlerts($first: Int!) {
+    alerts(unreadOnly: true, first: $first) { pageInfo { hasNextPage } edges { node { id } } }
+  }
+`);
+
+export const MarkAlertsReadMutation = graphql(`
+  mutation MarkAlertsRead($ids: [ID!]!) {
+    markAlertsRead(ids: $ids)
+  }
+`);
+
+/** Every change to an offender the agency may see, over WebSocket (web/src/live/). */
+export const AgencyChangesSubscription = graphql(`
+  subscription AgencyChanges($after: String) {
+    myAgencyChanges(after: $after) {
+      cursor kind at
+      offender { __typename ... on Offender { id forename surname } ... on RestrictedNominal { id } }
+    }
+  }
+`);

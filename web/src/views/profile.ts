@@ -6,6 +6,7 @@ import type { LinkedPersonNodeFragment, ProfilePageQuery as PageAnswer } from ".
 import { h, replace } from "../dom";
 import { formatPlate, humanise, isoDay } from "../canvas/model";
 import { currentAddressLine } from "../withheld";
+import { showPack } from "./pack";
 import { photoImage, photoPlaceholder } from "./photos";
 import { withheldMarker } from "./withheld";
 
@@ -137,10 +138,17 @@ export async function renderProfile(root: HTMLElement, id: string, back: () => v
   }
   const name = `${o.forename} ${o.surname}`;
   const current = currentAddressLine(o.current);
+  // An offender in scope has a meeting pack; the API decides what is in it (or refuses).
+  const packArea = h("div", { class: "pack-area" });
+  const packButton = h("button", { type: "button", "aria-controls": "pack-area" }, "Meeting pack");
+  packArea.id = "pack-area";
+  packButton.addEventListener("click", () => void showPack(packArea, o.id, name, () => packButton.focus()));
   replace(root, h("section", { class: "profile", "aria-labelledby": "profile-title" },
     h("div", { class: "actions" },
       h("button", { type: "button", onclick: back }, "← Back to the network"),
-      h("button", { type: "button", onclick: () => draw(o.id) }, "Draw network")),
+      h("button", { type: "button", onclick: () => draw(o.id) }, "Draw network"),
+      packButton),
+    packArea,
     h("header", { class: "profile-head" },
       h("div", { class: "photos" }, o.photos.length ? o.photos.slice(0, 4).map((p) => photoImage(p, `Photo of ${name}, ${p.id}`)) : photoPlaceholder()),
       h("div", {},

@@ -1,0 +1,32 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ApiError, fetchDocument } from "./client";
+import { setSession } from "../auth/session";
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  setSession(null);
+});
+
+describe("fetchDocument (the MAPPA pack)", () => {
+  it("sends the bearer token and purpose, and answers the body", async () => {
+    setSession({ token: "t0k", userId: "u", agency: "MET", roles: [], clearance: "SECRET", expiresAt: Date.now() + 60_000, purpose: "MAPPA meeting" });
+    const fetch = vi.fn(async () => new Response("<h1>pack</h1>", { status: 200, headers: { "Content-Type": "text/html" } }));
+    vi.stubGlobal("fetch", fetch);
+    const blob = await fetchDocument("/mappa/off_1/pack.html");
+    expect(await blob.text()).toBe("<h1>pack</h1>");
+    expect(fetch).toHaveBeenCalledWith("/mappa/off_1/pack.html", { headers: { Authorization: "Bearer t0k", "X-Purpose": "MAPPA meeting" } });
+  });
+
+  it("turns the API's {code, message} refusal into an ApiError with its text", async () => {
+    vi.stubGlobal("fetch", async () => new Response(JSON.stringify({ code: "NOT_FOUND", message: "no offender with id 'x' is in your agency's scope" }), { status: 404 }));
+    const refused = await fetchDocument("/mappa/x/pack.html").catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).code).toBe("NOT_FOUND");
+    expect((refused as ApiError).message).toContain("is in your agency's scope");
+  });
+
+  it("names the status when the answer is not the API's JSON", async () => {
+    vi.stubGlobal("fetch", async () => new Response("bad gateway", { status: 502, statusText: "Bad Gateway" }));
+    await expect(fetchDocument("/mappa/x/pack.pdf")).rejects.toMatchObject({ code: "HTTP_502", message: "Bad Gateway" });
+  });
+});
