@@ -163,6 +163,7 @@ class GroupCommit:
                 for _, done in batch:
                     if not done.done():
                         done.set_exception(error)
+                        done.exception()  # retrieved: a request past its deadline left it
             else:
                 for _, done in batch:
                     if not done.done():

@@ -48,7 +48,11 @@ async def test_a_stalled_database_costs_a_request_its_deadline_and_no_more(
     ask = {"query": OFFENDER, "variables": {"id": met_offender}}
     headers = bearer(mint("MET"))
     async with proxied(graph_api_request_deadline_seconds=DEADLINE) as (proxy, http):
-        assert (await http.post("/graphql", json=ask, headers=headers)).status_code == 200
+        for _ in range(5):  # a test database started a moment ago may plan for longer
+            first = await http.post("/graphql", json=ask, headers=headers)
+            if first.status_code == 200:
+                break
+        assert first.status_code == 200, first.text
         proxy.stall()
         started = time.monotonic()
         answers = await asyncio.gather(

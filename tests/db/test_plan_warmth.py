@@ -12,21 +12,30 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
 
-async def test_the_first_run_of_a_statement_goes_alone_then_the_rest_together() -> None:
-    warmth = PlanWarmth()
-    running, most, order = 0, 0, []
+class Works:
+    """Stand-in statements: each records its name and how many ran at once at most."""
 
-    async def work(name: str) -> str:
-        nonlocal running, most
-        running += 1
-        most = max(most, running)
-        order.append(name)
-        await asyncio.sleep(0.05 if name == "first" else 0.01)
-        running -= 1
+    def __init__(self) -> None:
+        self.running = 0
+        self.most = 0
+        self.order: list[str] = []
+
+    async def work(self, name: str, seconds: float = 0.01) -> str:
+        self.running += 1
+        self.most = max(self.most, self.running)
+        self.order.append(name)
+        await asyncio.sleep(seconds)
+        self.running -= 1
         return name
 
+
+async def test_the_first_run_of_a_statement_goes_alone_then_the_rest_together() -> None:
+    warmth = PlanWarmth()
+    works = Works()
+    order = works.order
+
     def named(name: str) -> Callable[[], Awaitable[str]]:
-        return lambda: work(name)
+        return lambda: works.work(name, 0.05 if name == "first" else 0.01)
 
     first = asyncio.create_task(warmth.run("MATCH (n) RETURN n", named("first")))
     await asyncio.sleep(0)
@@ -34,7 +43,7 @@ async def test_the_first_run_of_a_statement_goes_alone_then_the_rest_together() 
     assert await first == "first"
     assert order[0] == "first"
     assert [await task for task in rest] == [f"r{n}" for n in range(8)]
-    assert most == 8  # after the first, the others ran side by side
+    assert works.most == 8  # after the first, the others ran side by side
 
 
 async def test_a_failed_first_run_hands_the_plan_to_the_next_and_loss_forgets() -> None:
@@ -73,14 +82,16 @@ def test_the_most_used_shapes_are_remembered_and_a_loss_makes_them_cold() -> Non
     for n in range(3):
         warmth.remember("RETURN $a", {"a": n}, writes=False)
     warmth.remember("CREATE (:X {v: $v})", {"v": 1}, writes=True)
-    [most, other] = warmth.most_used(2)
+    warmth.remember("RETURN $b", {"b": 1}, writes=False)
+    [writer, most, other] = warmth.most_used(3)
+    assert writer.writes  # an audit record's statement: every read waits for one
     assert (most.cypher, most.parameters, most.uses, most.writes) == (
         "RETURN $a",
         {"a": 2},
         3,
         False,
     )
-    assert other.writes
+    assert other.cypher == "RETURN $b"
     warmth.planned("RETURN $a")
     warmth.forget()
     assert warmth.cold
@@ -91,3 +102,49 @@ def test_the_most_used_shapes_are_remembered_and_a_loss_makes_them_cold() -> Non
     assert warmth.cold
     warmth.warmed(warmth.losses)
     assert not warmth.cold
+
+
+async def test_while_cold_first_runs_take_turns_writes_first_then_the_most_used() -> None:
+    warmth = PlanWarmth()
+    for cypher, uses, writes in (("READ_A", 5, False), ("READ_B", 1, False), ("WRITE", 1, True)):
+        for _ in range(uses):
+            warmth.remember(cypher, {}, writes=writes)
+    warmth.forget()  # lost: cold
+    assert warmth.cold
+    works = Works()
+
+    def run(cypher: str) -> asyncio.Task[str]:
+        return asyncio.create_task(warmth.run(cypher, lambda: works.work(cypher)))
+
+    tasks = [run("READ_B")]
+    await asyncio.sleep(0)  # READ_B has the turn; the others queue behind it
+    tasks += [run("READ_B"), run("READ_A"), run("WRITE"), run("READ_A")]
+    assert await asyncio.gather(*tasks) == ["READ_B", "READ_B", "READ_A", "WRITE", "READ_A"]
+    first_runs = list(dict.fromkeys(works.order))
+    assert first_runs == ["READ_B", "WRITE", "READ_A"]  # one at a time, in precedence
+    assert works.most == 2  # planned shapes run side by side at once (the two for READ_A)
+
+    warmth.warmed(warmth.losses)  # warm: different shapes' first runs go side by side
+    works = Works()
+    await asyncio.gather(*(warmth.run(f"NEW_{n}", lambda: works.work("new")) for n in range(3)))
+    assert works.most == 3
+
+
+async def test_a_first_run_that_gives_up_waiting_for_its_turn_hands_nothing_on() -> None:
+    warmth = PlanWarmth()
+    warmth.remember("SLOW", {}, writes=False)
+    warmth.forget()
+    release = asyncio.Event()
+
+    async def slow() -> str:
+        await release.wait()
+        return "slow"
+
+    holder = asyncio.create_task(warmth.run("SLOW", slow))
+    await asyncio.sleep(0)
+    waiting = asyncio.create_task(warmth.run("OTHER", lambda: asyncio.sleep(0, "other")))
+    await asyncio.sleep(0)
+    waiting.cancel()  # as a request's deadline does
+    release.set()
+    assert await holder == "slow"
+    assert await warmth.run("THIRD", lambda: asyncio.sleep(0, "third")) == "third"
