@@ -385,6 +385,17 @@ def visible_bearer(link: str) -> str:
     )
 
 
+def visible_link(link: str, offender: str, share: str) -> str:
+    """Cypher: the same test as `visible_bearer(link)` with `c` the ceiling of `offender`,
+    cheapest first: a national searcher sees an OFFICIAL link on the card without the ceiling
+    (a subquery) being computed, so a search ranks its candidates first and works out the
+    ceilings of the page only (searchMarks with 3,131 candidates: 90,071 -> 50,100 db hits)."""
+    return (
+        f"(($national AND {access.on_card(link)}) "
+        f"OR $rank[{link}.classification] <= {access.ceiling(offender, share)})"
+    )
+
+
 def mark_matches(statement: Statement, args: dict[str, Any]) -> str:
     """Cypher yielding `m` (a mark matching `type`, `bodyPart`, `side`, `text`) and `score`.
 
@@ -446,12 +457,11 @@ def plan_search_marks(
         keyset = f"(score < {score} OR (score = {score} AND hit > {hit_id}))"
     cypher = _counted(
         selection,
-        f"{source} MATCH (m)<-[r:HAS_MARK]-(o:Offender) "
-        f"WITH m, o, r, score, {access.ceiling('o', 's0')} AS c "
-        f"WHERE {visible_bearer('r')}",
-        f"WITH m, o, c, CASE WHEN c > 0 THEN c ELSE {access.CARD_RANK} END AS mc, score, "
-        f"m.id + '/' + o.id AS hit WHERE {keyset} "
+        f"{source} MATCH (m)<-[r:HAS_MARK]-(o:Offender) WHERE {visible_link('r', 'o', 's0')}",
+        f"WITH m, o, score, m.id + '/' + o.id AS hit WHERE {keyset} "
         f"ORDER BY score DESC, hit ASC LIMIT {statement.param(size + 1)} "
+        f"WITH m, o, score, hit, {access.ceiling('o', 's1')} AS c "
+        f"WITH m, o, c, CASE WHEN c > 0 THEN c ELSE {access.CARD_RANK} END AS mc, score, hit "
         f"RETURN score AS k, hit AS id, {item} AS item",
     )
     return Plan(cypher, statement.parameters, _page(selection, size))
