@@ -24,7 +24,7 @@ from graph_api.planner.roots import (
     lucene_name_query,
     mark_matches,
     vehicle_matches,
-    visible_bearer,
+    visible_link,
 )
 
 if TYPE_CHECKING:
@@ -90,8 +90,7 @@ def _mark_clue(st: Statement, clue: dict[str, Any]) -> str:
     words = clue.get("words")
     return (
         f"{mark_matches(st, {**clue, 'text': words})} "
-        f"MATCH (m)<-[r:HAS_MARK]-(o:Offender) "
-        f"WITH m, r, o, score, {access.ceiling('o', 's0')} AS c WHERE {visible_bearer('r')} "
+        f"MATCH (m)<-[r:HAS_MARK]-(o:Offender) WHERE {visible_link('r', 'o', 's0')} "
         f"WITH m, o, score LIMIT {MAX_SEARCH_CANDIDATES} "
         f"RETURN o, {WEIGHTS['MARK']} + CASE WHEN score > 5 THEN 1.0 ELSE score / 5 END AS points, "
         f"{{kind: 'MARK', type: m.type, bodyPart: m.bodyPart, side: m.side, "
@@ -106,8 +105,7 @@ def _vehicle_clue(st: Statement, clue: dict[str, Any]) -> str:
     weight = WEIGHTS["PLATE"] if clue.get("vrm") else WEIGHTS["VEHICLE"]
     return (
         f"MATCH (v:Vehicle) WHERE {conditions} "
-        f"MATCH (v)<-[u:USES]-(o:Offender) "
-        f"WITH v, u, o, {access.ceiling('o', 's1')} AS c WHERE {visible_bearer('u')} "
+        f"MATCH (v)<-[u:USES]-(o:Offender) WHERE {visible_link('u', 'o', 's1')} "
         f"WITH DISTINCT v, o LIMIT {MAX_SEARCH_CANDIDATES} "
         f"RETURN o, {weight} AS points, {{kind: 'VEHICLE', vrm: v.vrm, make: v.make, "
         f"model: v.model, colour: v.colour}} AS reason"
