@@ -78,6 +78,37 @@ def _recovery_run(options: Any, after: float, rehearsal: bool) -> None:
     console.print(f"{figures}; bench/results/{output}.md")
 
 
+def _audit_trail_run(options: Any, records: int) -> None:
+    """`bench --audit-trail N`: one offender's trail with N records (bench/audit_trail.py)."""
+    import asyncio
+
+    from bench.audit_trail import run_audit_trail, top_up
+    from bench.run import bench_settings, ensure_dataset
+    from bench.workload import biggest_agency
+
+    settings = bench_settings(options.instance, options.port)
+    driver, database = ensure_dataset(
+        settings, options.scale, options.seed, console.print, replace_data=options.replace_data
+    )
+    with driver:
+        agency = options.agency or biggest_agency(driver, database)
+        found, _, _ = driver.execute_query(
+            "MATCH (o:Offender {managingAgency: $agency}) RETURN o.id AS id ORDER BY id LIMIT 1",
+            agency=agency,
+            database_=database,
+        )
+        offender = str(found[0]["id"])
+        have = top_up(driver, database, offender, records, console.print)
+    output = options.output or "audit-trail"
+    asyncio.run(
+        run_audit_trail(
+            settings, agency, offender, have, requests=options.requests or 200, output=output,
+            say=console.print,
+        )
+    )  # fmt: skip
+    console.print(f"bench/results/{output}.md")
+
+
 def _events_run(options: Any, subscribers: str, count: int) -> None:
     """`bench --events`: delivery latency and the write overhead of change events."""
     import asyncio
@@ -177,6 +208,14 @@ def bench_command(
         bool,
         typer.Option(help="Recovery mode: plan the remembered statements again after a loss."),
     ] = True,
+    audit_trail: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Audit-trail mode: give one offender this many audit records and time its "
+            "auditTrail reads (bench/audit_trail.py; --requests per read, default 200).",
+        ),
+    ] = None,
     api_port: Annotated[
         int | None, typer.Option(help="Port of the API server the memory and soak modes start.")
     ] = None,
@@ -228,6 +267,9 @@ def bench_command(
         return
     if events:
         run_step(lambda: _events_run(chosen, event_subscribers, event_count))
+        return
+    if audit_trail is not None:
+        run_step(lambda: _audit_trail_run(chosen, audit_trail))
         return
     if memory is not None or soak is not None:
         run_step(lambda: _memory_run(chosen, memory, soak, api_port))
