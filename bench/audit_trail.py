@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.progress import Progress
 
-from bench.http_client import LeanClient
-from bench.targets import ApiServer
+from bench.targets import percentile, served
 from graph_api.domain import Classification, Role
 from graph_api.identity import mint_token
 
@@ -85,12 +84,10 @@ def top_up(
 
 
 def _summary(latencies: list[float]) -> dict[str, float]:
-    ordered = sorted(latencies)
-
-    def at(q: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(len(ordered) * q))], 1)
-
-    return {"requests": len(ordered), "p50_ms": at(0.5), "p95_ms": at(0.95), "p99_ms": at(0.99)}
+    return {
+        "requests": len(latencies),
+        **{f"p{q}_ms": percentile(latencies, q / 100) for q in (50, 95, 99)},
+    }
 
 
 async def run_audit_trail(
@@ -108,17 +105,9 @@ async def run_audit_trail(
         settings, user="bench-supervisor", agency=agency, roles=[Role.SUPERVISOR],
         clearance=Classification.SECRET, purpose="audit-trail benchmark", ttl_seconds=3600,
     )  # fmt: skip
-    environment = {
-        "GRAPH_API_LOCAL_INSTANCE": settings.graph_api_local_instance,
-        "GRAPH_API_LOCAL_PORT": str(settings.local_port),
-    }
-    server = ApiServer(environment, settings.graph_api_state_dir / "bench-logs" / f"{output}.log")
-    await server.start()
-    http = LeanClient(server.base_url, 1)
-    headers = {"Authorization": f"Bearer {token}"}
     month_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=30)).isoformat()
     rows: dict[str, dict[str, float]] = {}
-    try:
+    async with served(settings, output, token) as (http, headers):
 
         async def trail(variables: dict[str, Any]) -> dict[str, Any]:
             status, body = await http.post_json(
@@ -146,9 +135,6 @@ async def run_audit_trail(
                 latencies.append((time.perf_counter() - started) * 1000)
             rows[name] = _summary(latencies)
             say(f"{name}: {rows[name]}")
-    finally:
-        await http.aclose()
-        server.stop()
     load = Path("/proc/loadavg").read_text().split()[:3]
     result = {
         "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),

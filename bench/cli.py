@@ -109,6 +109,20 @@ def _audit_trail_run(options: Any, records: int) -> None:
     console.print(f"bench/results/{output}.md")
 
 
+def _cold_documents_run(options: Any, count: int) -> None:
+    """`bench --cold-documents N`: new documents against their warm repeat."""
+    import asyncio
+
+    from bench.cold_documents import run_cold_documents
+
+    settings, agency, offenders = _dataset(options, 500)
+    output = options.output or "cold-documents"
+    asyncio.run(
+        run_cold_documents(settings, agency, offenders, count, output=output, say=console.print)
+    )
+    console.print(f"bench/results/{output}.md")
+
+
 def _events_run(options: Any, subscribers: str, count: int) -> None:
     """`bench --events`: delivery latency and the write overhead of change events."""
     import asyncio
@@ -216,6 +230,14 @@ def bench_command(
             "auditTrail reads (bench/audit_trail.py; --requests per read, default 200).",
         ),
     ] = None,
+    cold_documents: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Cold-document mode: this many documents never seen before, each then sent "
+            "again, one at a time (bench/cold_documents.py).",
+        ),
+    ] = None,
     api_port: Annotated[
         int | None, typer.Option(help="Port of the API server the memory and soak modes start.")
     ] = None,
@@ -267,6 +289,9 @@ def bench_command(
         return
     if events:
         run_step(lambda: _events_run(chosen, event_subscribers, event_count))
+        return
+    if cold_documents is not None:
+        run_step(lambda: _cold_documents_run(chosen, cold_documents))
         return
     if audit_trail is not None:
         run_step(lambda: _audit_trail_run(chosen, audit_trail))

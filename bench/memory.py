@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from bench.targets import ApiServer
+from bench.targets import api_server
 from graph_api.domain import Classification, Role
 from graph_api.identity import mint_token
 
@@ -113,11 +113,7 @@ async def run_memory(
     port: int | None = None,
 ) -> list[dict[str, Any]]:
     """Send the requests, sampling RSS about every 2% of them (or every 10 s in a soak)."""
-    environment = {
-        "GRAPH_API_LOCAL_INSTANCE": settings.graph_api_local_instance,
-        "GRAPH_API_LOCAL_PORT": str(settings.local_port),
-    }
-    server = ApiServer(environment, settings.graph_api_state_dir / "bench-logs" / f"{output}.log")
+    server = api_server(settings, output)
     if port is not None:
         server.port = port
     tokens = [

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bench.http_client import HttpFailure, LeanClient
-from bench.targets import ApiServer
+from bench.targets import api_server
 from graph_api.db import LocalServer
 from graph_api.identity import mint_token
 
@@ -179,12 +179,9 @@ async def run_recovery(
         settings, user=principal.user_id, agency=principal.agency, roles=sorted(principal.roles),
         clearance=principal.clearance, purpose=principal.purpose, ttl_seconds=3600,
     )  # fmt: skip
-    environment = {
-        "GRAPH_API_LOCAL_INSTANCE": settings.graph_api_local_instance,
-        "GRAPH_API_LOCAL_PORT": str(settings.local_port),
-        "GRAPH_API_PLAN_REHEARSAL": "true" if rehearsal else "false",
-    }
-    server = ApiServer(environment, settings.graph_api_state_dir / "bench-logs" / "recovery.log")
+    server = api_server(
+        settings, "recovery", GRAPH_API_PLAN_REHEARSAL="true" if rehearsal else "false"
+    )
     await server.start()
     requests = [
         (query, request.variables) for index in range(len(workload.of(queries[0])))

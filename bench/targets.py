@@ -15,6 +15,7 @@ A target is anything with a `name`, an async `answer(query, request)` returning 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -34,7 +35,7 @@ from bench.http_client import HttpFailure, JsonPoster, LeanClient
 from bench.workload import principal_parameters
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
     import neo4j
 
@@ -235,6 +236,39 @@ class ApiServer(ChildServer):
             return (await probe.get("/readyz")).status_code == 200
 
         await self._await_ready("API server", database_answers, timeout)
+
+
+def api_server(settings: Settings, output: str, **environment: str) -> ApiServer:
+    """`graph-api serve` over the benchmark's instance (and `environment`), its log in
+    `.local/bench-logs/<output>.log`."""
+    own = {
+        "GRAPH_API_LOCAL_INSTANCE": settings.graph_api_local_instance,
+        "GRAPH_API_LOCAL_PORT": str(settings.local_port),
+        **environment,
+    }
+    return ApiServer(own, settings.graph_api_state_dir / "bench-logs" / f"{output}.log")
+
+
+@contextlib.asynccontextmanager
+async def served(
+    settings: Settings, output: str, token: str
+) -> AsyncIterator[tuple[LeanClient, dict[str, str]]]:
+    """`graph-api serve` (see `api_server`) while the block runs: one keep-alive client and
+    the headers that carry `token`."""
+    server = api_server(settings, output)
+    await server.start()
+    http = LeanClient(server.base_url, 1)
+    try:
+        yield http, {"Authorization": f"Bearer {token}"}
+    finally:
+        await http.aclose()
+        server.stop()
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The `q` quantile of `values` (nearest rank), rounded to 0.1."""
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(len(ordered) * q))], 1)
 
 
 async def start_api_target(

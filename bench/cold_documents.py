@@ -1,0 +1,132 @@
+"""Documents never seen before (issue 16, goal 3): what a GraphiQL user pays on every edit.
+
+`graph-api bench --cold-documents N` starts `graph-api serve` (production mode, audit on) and
+sends N offender documents, each with a selection no earlier one had (so a statement text the
+database has not planned either), once each, one request at a time; right after each, the same
+document again with another offender id (warm: every cache, the database's plan included,
+holds it). The table compares the two, per document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bench.targets import percentile, served
+from graph_api.domain import Classification, Role
+from graph_api.identity import mint_token
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from bench.http_client import LeanClient
+    from graph_api.settings import Settings
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+_SCALARS = (
+    "forename", "surname", "dob", "gender", "pncId", "nominalType", "mappaCategory",
+    "mappaLevel", "riskLevel", "version",
+)  # fmt: skip
+_LINKS = (
+    ("addresses", "from main address {{ {fields} }}", ("town", "postcode", "line1", "kind")),
+    ("associates", "type person {{ __typename ... on Associate {{ {fields} }} }}",
+     ("id", "forename", "surname", "dob")),
+    ("vehicles", "role vehicle {{ {fields} }}", ("vrm", "make", "model", "colour")),
+    ("marks", "mark {{ {fields} }}", ("type", "bodyPart", "side", "description")),
+)  # fmt: skip
+
+
+def cold_document(rng: random.Random, seen: set[str]) -> str:
+    """An offender document whose selection differs from every one in `seen` (added to it)."""
+    while True:
+        scalars = [name for name in _SCALARS if rng.random() < 0.5]
+        links = []
+        for name, shape, fields in _LINKS:
+            if rng.random() < 0.5:
+                chosen = [field for field in fields if rng.random() < 0.6] or [fields[0]]
+                edges = shape.format(fields=" ".join(chosen))
+                links.append(f"{name}(first: 10) {{ totalCount edges {{ {edges} }} }}")
+        selection = " ".join(["id", *scalars, *links])
+        if selection not in seen:
+            seen.add(selection)
+            return f"query Cold($id: ID!) {{ offender(id: $id) {{ {selection} }} }}"
+
+
+async def run_cold_documents(
+    settings: Settings,
+    agency: str,
+    offender_ids: list[str],
+    count: int,
+    *,
+    output: str,
+    say: Callable[[str], None],
+) -> dict[str, Any]:
+    """Send `count` new documents, each followed by its warm repeat; write the comparison."""
+    token = mint_token(
+        settings, user="bench-analyst", agency=agency, roles=[Role.ANALYST],
+        clearance=Classification.SECRET, purpose="cold-document benchmark", ttl_seconds=3600,
+    )  # fmt: skip
+    rng = random.Random(16)
+    seen: set[str] = set()
+    cold: list[float] = []
+    warm: list[float] = []
+
+    async def send(http: LeanClient, headers: dict[str, str], document: str) -> float:
+        variables = {"id": rng.choice(offender_ids)}
+        started = time.perf_counter()
+        status, body = await http.post_json(
+            "/graphql", {"query": document, "variables": variables}, headers
+        )
+        elapsed = (time.perf_counter() - started) * 1000
+        if status != 200 or body.get("errors"):
+            raise RuntimeError(f"a document failed: {status} {str(body)[:300]}")
+        return elapsed
+
+    async with served(settings, output, token) as (http, headers):
+        for _ in range(10):  # the server itself warm: connections, the audit statement
+            await send(http, headers, "query Warm($id: ID!) { offender(id: $id) { id surname } }")
+        for number in range(count):
+            document = cold_document(rng, seen)
+            cold.append(await send(http, headers, document))
+            warm.append(await send(http, headers, document))
+            if (number + 1) % max(1, count // 10) == 0:
+                say(f"{number + 1} documents: cold p50 {percentile(cold, 0.5)} ms")
+    extra = [c - w for c, w in zip(cold, warm, strict=True)]
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    rows = {
+        "first time (cold)": cold,
+        "again (warm)": warm,
+        "first time minus again": extra,
+    }
+    summary = {
+        name: {"p50_ms": percentile(v, 0.5), "p95_ms": percentile(v, 0.95)}
+        for name, v in rows.items()
+    }
+    result = {
+        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "documents": count,
+        "load_average": load,
+        "rows": summary,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{output}.json").write_text(json.dumps(result, indent=2) + "\n")
+    lines = [
+        "# Documents never seen before",
+        "",
+        f"- when: {result['when']}",
+        f"- {count} offender documents, each with a selection no earlier one had, sent once "
+        "and then again (another offender id), one request at a time, through `graph-api "
+        "serve` (production mode, audit on)",
+        f"- machine load: load average {', '.join(load)} at the end",
+        "",
+        "| | p50 ms | p95 ms |",
+        "| --- | --- | --- |",
+        *(f"| {name} | {row['p50_ms']} | {row['p95_ms']} |" for name, row in summary.items()),
+    ]
+    (RESULTS / f"{output}.md").write_text("\n".join(lines) + "\n")
+    return result
