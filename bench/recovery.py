@@ -16,6 +16,7 @@ measure what planning the remembered statements again does.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -189,8 +190,11 @@ async def run_recovery(
     ]  # fmt: skip
     recovery = Recovery()
     database = LocalServer(settings)
+    # Restart it as it runs: with the plugins the peer's benchmark installed, if it holds them.
+    database.plugins = database.plugins or any((database.home / "plugins").glob("*.jar"))
     stop = asyncio.Event()
     http = LeanClient(server.base_url, clients, timeout=60.0)
+    load: asyncio.Task[None] | None = None
     try:
         await _warm_up(http, token, queries, workload, say)
         started = time.monotonic()
@@ -206,6 +210,13 @@ async def run_recovery(
         stop.set()
         await load
     finally:
+        stop.set()
+        if (
+            load is not None and not load.done()
+        ):  # the restart failed: the clients would wait for it for ever
+            load.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await load
         await http.aclose()
         server.stop()
     figures = recovery.figures()

@@ -50,8 +50,9 @@ REMEMBERED = 4_096
 REMEMBERED_SHAPES = 256
 #: How many of them (the most used first) are rehearsed after a loss.
 WARM_STATEMENTS = 48
-#: While cold, how many first runs go at once (two on two cores: first success 11 s after a
-#: restart under 32 clients, against 6.5-8 s with one; the cold planner competes with itself).
+#: While cold, how many first runs go at once (two on two cores: first success 6.5 and 11.0 s
+#: after a restart under 32 clients, against 4.0-8.0 s with one; the cold planner competes with
+#: itself).
 TURNS = 1
 
 
