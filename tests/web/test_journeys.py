@@ -211,8 +211,10 @@ def test_canvas_expand_twice_path_time_slider_undo_and_export(
     watched.shot("5-canvas-path")
     watched.accessibility("canvas")
     page.get_by_role("button", name="Common associates").click()
+    # The answer, not "Finding common associates…" (which a looser pattern matched, letting the
+    # answer land later on top of another step's status).
     expect(page.locator("#canvas-status")).to_contain_text(
-        re.compile(r"common associate|no visible associate in common")
+        re.compile(r"\d+ common associates?:|no visible associate in common")
     )
 
     # The time slider: back to 1990, fewer links are valid; to today, the current ones.
