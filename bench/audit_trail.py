@@ -11,14 +11,12 @@ after a cursor, and the last 30 days (`since`). Latencies go to
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.progress import Progress
 
-from bench.targets import percentile, served
+from bench.targets import percentile, served, write_result
 from graph_api.domain import Classification, Role
 from graph_api.identity import mint_token
 
@@ -28,8 +26,6 @@ if TYPE_CHECKING:
     import neo4j
 
     from graph_api.settings import Settings
-
-RESULTS = Path(__file__).resolve().parent / "results"
 
 #: The purpose the benchmark's own records carry.
 PURPOSE = "audit-trail benchmark (synthetic)"
@@ -135,31 +131,17 @@ async def run_audit_trail(
                 latencies.append((time.perf_counter() - started) * 1000)
             rows[name] = _summary(latencies)
             say(f"{name}: {rows[name]}")
-    load = Path("/proc/loadavg").read_text().split()[:3]
-    result = {
-        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "offender": offender_id,
-        "records": records,
-        "load_average": load,
-        "rows": rows,
-    }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"{output}.json").write_text(json.dumps(result, indent=2) + "\n")
-    lines = [
-        "# auditTrail for an offender with a long trail",
-        "",
-        f"- when: {result['when']}",
-        f"- offender: {offender_id}, {records:,} audit records concerning it",
-        "- through `graph-api serve` (production mode, audit on: each read is itself audited),"
-        " one request at a time, as a SUPERVISOR of the managing agency",
-        f"- machine load: load average {', '.join(load)} at the end",
-        "",
-        "| read | requests | p50 ms | p95 ms | p99 ms |",
-        "| --- | --- | --- | --- | --- |",
-        *(
-            f"| {name} | {row['requests']} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} |"
-            for name, row in rows.items()
-        ),
-    ]
-    (RESULTS / f"{output}.md").write_text("\n".join(lines) + "\n")
-    return result
+    return write_result(
+        output,
+        "auditTrail for an offender with a long trail",
+        [
+            f"offender: {offender_id}, {records:,} audit records concerning it",
+            "through `graph-api serve` (production mode, audit on: each read is itself "
+            "audited), one request at a time, as a SUPERVISOR of the managing agency",
+        ],
+        "read",
+        {"requests": "requests", "p50_ms": "p50 ms", "p95_ms": "p95 ms", "p99_ms": "p99 ms"},
+        rows,
+        offender=offender_id,
+        records=records,
+    )

@@ -83,22 +83,12 @@ def _audit_trail_run(options: Any, records: int) -> None:
     import asyncio
 
     from bench.audit_trail import run_audit_trail, top_up
-    from bench.run import bench_settings, ensure_dataset
-    from bench.workload import biggest_agency
+    from graph_api.db import open_sync_driver
 
-    settings = bench_settings(options.instance, options.port)
-    driver, database = ensure_dataset(
-        settings, options.scale, options.seed, console.print, replace_data=options.replace_data
-    )
+    settings, agency, [offender] = _dataset(options, 1)
+    driver, target = open_sync_driver(settings)
     with driver:
-        agency = options.agency or biggest_agency(driver, database)
-        found, _, _ = driver.execute_query(
-            "MATCH (o:Offender {managingAgency: $agency}) RETURN o.id AS id ORDER BY id LIMIT 1",
-            agency=agency,
-            database_=database,
-        )
-        offender = str(found[0]["id"])
-        have = top_up(driver, database, offender, records, console.print)
+        have = top_up(driver, target.database, offender, records, console.print)
     output = options.output or "audit-trail"
     asyncio.run(
         run_audit_trail(

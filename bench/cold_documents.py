@@ -9,14 +9,11 @@ holds it). The table compares the two, per document.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import random
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bench.targets import percentile, served
+from bench.targets import percentile, served, write_result
 from graph_api.domain import Classification, Role
 from graph_api.identity import mint_token
 
@@ -25,8 +22,6 @@ if TYPE_CHECKING:
 
     from bench.http_client import LeanClient
     from graph_api.settings import Settings
-
-RESULTS = Path(__file__).resolve().parent / "results"
 
 _SCALARS = (
     "forename", "surname", "dob", "gender", "pncId", "nominalType", "mappaCategory",
@@ -99,37 +94,25 @@ async def run_cold_documents(
             warm.append(await send(http, headers, document))
             if (number + 1) % max(1, count // 10) == 0:
                 say(f"{number + 1} documents: cold p50 {percentile(cold, 0.5)} ms")
-    extra = [c - w for c, w in zip(cold, warm, strict=True)]
-    load = Path("/proc/loadavg").read_text().split()[:3]
     rows = {
         "first time (cold)": cold,
         "again (warm)": warm,
-        "first time minus again": extra,
+        "first time minus again": [c - w for c, w in zip(cold, warm, strict=True)],
     }
     summary = {
         name: {"p50_ms": percentile(v, 0.5), "p95_ms": percentile(v, 0.95)}
         for name, v in rows.items()
     }
-    result = {
-        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "documents": count,
-        "load_average": load,
-        "rows": summary,
-    }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"{output}.json").write_text(json.dumps(result, indent=2) + "\n")
-    lines = [
-        "# Documents never seen before",
+    return write_result(
+        output,
+        "Documents never seen before",
+        [
+            f"{count} offender documents, each with a selection no earlier one had, sent once "
+            "and then again (another offender id), one request at a time, through `graph-api "
+            "serve` (production mode, audit on)"
+        ],
         "",
-        f"- when: {result['when']}",
-        f"- {count} offender documents, each with a selection no earlier one had, sent once "
-        "and then again (another offender id), one request at a time, through `graph-api "
-        "serve` (production mode, audit on)",
-        f"- machine load: load average {', '.join(load)} at the end",
-        "",
-        "| | p50 ms | p95 ms |",
-        "| --- | --- | --- |",
-        *(f"| {name} | {row['p50_ms']} | {row['p95_ms']} |" for name, row in summary.items()),
-    ]
-    (RESULTS / f"{output}.md").write_text("\n".join(lines) + "\n")
-    return result
+        {"p50_ms": "p50 ms", "p95_ms": "p95 ms"},
+        summary,
+        documents=count,
+    )

@@ -265,6 +265,41 @@ async def served(
         server.stop()
 
 
+def write_result(
+    output: str,
+    title: str,
+    about: Sequence[str],
+    first_column: str,
+    columns: dict[str, str],
+    rows: dict[str, dict[str, Any]],
+    **meta: Any,
+) -> dict[str, Any]:
+    """`bench/results/<output>.json` and `.md`: the time, `meta`, the machine's load and one
+    table row per entry of `rows` (its `columns`, key: heading)."""
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    result = {"when": when, **meta, "load_average": load, "rows": rows}
+    results = Path(__file__).resolve().parent / "results"
+    results.mkdir(exist_ok=True)
+    (results / f"{output}.json").write_text(json.dumps(result, indent=2) + "\n")
+    lines = [
+        f"# {title}",
+        "",
+        f"- when: {when}",
+        *(f"- {line}" for line in about),
+        f"- machine load: load average {', '.join(load)} at the end",
+        "",
+        f"| {first_column} | {' | '.join(columns.values())} |",
+        "| --- " * (len(columns) + 1) + "|",
+        *(
+            f"| {name} | {' | '.join(str(row[key]) for key in columns)} |"
+            for name, row in rows.items()
+        ),
+    ]
+    (results / f"{output}.md").write_text("\n".join(lines) + "\n")
+    return result
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     """The `q` quantile of `values` (nearest rank), rounded to 0.1."""
     ordered = sorted(values)
