@@ -29,6 +29,9 @@ class Sample:
     errors: int = 0
     elapsed: float = 0.0  # wall-clock seconds spent sending
     first_error: str | None = None
+    #: CPU seconds the target's server and Neo4j spent meanwhile (bench/cpu.py); None: unknown.
+    server_cpu: float | None = None
+    database_cpu: float | None = None
 
     @property
     def requests(self) -> int:
@@ -45,6 +48,12 @@ class Sample:
         self.errors += other.errors
         self.elapsed += other.elapsed
         self.first_error = self.first_error or other.first_error
+        self.server_cpu = _plus(self.server_cpu, other.server_cpu)
+        self.database_cpu = _plus(self.database_cpu, other.database_cpu)
+
+
+def _plus(total: float | None, more: float | None) -> float | None:
+    return more if total is None else total if more is None else total + more
 
 
 async def closed_loop(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import statistics
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -35,6 +36,9 @@ class Summary:
     p50: float  # milliseconds
     p95: float
     p99: float
+    #: CPU milliseconds per successful request: the target's server's and Neo4j's (nan: unknown)
+    server_cpu_ms: float = float("nan")
+    database_cpu_ms: float = float("nan")
 
     @classmethod
     def of(cls, sample: Sample) -> Summary:
@@ -54,7 +58,13 @@ class Summary:
             p50,
             p95,
             p99,
+            _per_request(sample.server_cpu, len(sample.latencies)),
+            _per_request(sample.database_cpu, len(sample.latencies)),
         )
+
+
+def _per_request(seconds: float | None, answered: int) -> float:
+    return float("nan") if seconds is None or not answered else seconds * 1000 / answered
 
 
 def summarise(samples: Sequence[Sample]) -> list[Summary]:
@@ -181,7 +191,41 @@ def markdown(
                     f"{cell.errors} | {cell.throughput:.1f} | {_ms(cell.p50)} | "
                     f"{_ms(cell.p95)} | {_ms(cell.p99)} |"
                 )
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _cpu_lines(summaries, queries)) + "\n"
+
+
+def _cpu_lines(summaries: Sequence[Summary], queries: Sequence[BenchQuery]) -> list[str]:
+    """CPU per request and what one core could serve at that cost (capacity planning)."""
+    known = [
+        s for s in summaries if not (math.isnan(s.server_cpu_ms) and math.isnan(s.database_cpu_ms))
+    ]
+    if not known:
+        return []
+    titles = {q.name: q.title for q in queries}
+    lines = [
+        "",
+        "## CPU per request and requests per second per core",
+        "",
+        "CPU time of the target's server (the API's worker processes, the peer's Node.js) and of "
+        "Neo4j while the cell ran, divided by its answered requests (bench/cpu.py); per core is "
+        "1000 / that: what one fully busy core would serve at that cost. Raw Cypher has no "
+        "server of its own. The load generator's CPU is in neither.",
+        "",
+        "| query | concurrency | target | server CPU ms | server req/s per core "
+        "| Neo4j CPU ms | Neo4j req/s per core |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for s in known:
+        lines.append(
+            f"| {titles.get(s.query, s.query)} | {s.concurrency} | {s.target} | "
+            f"{_ms(s.server_cpu_ms)} | {_per_core(s.server_cpu_ms)} | "
+            f"{_ms(s.database_cpu_ms)} | {_per_core(s.database_cpu_ms)} |"
+        )
+    return lines
+
+
+def _per_core(cpu_ms: float) -> str:
+    return "-" if math.isnan(cpu_ms) or cpu_ms <= 0 else f"{1000 / cpu_ms:.0f}"
 
 
 def write_json(
@@ -206,6 +250,8 @@ def write_json(
                 "errors": s.errors,
                 "elapsed": s.elapsed,
                 "firstError": s.first_error,
+                "serverCpuSeconds": s.server_cpu,
+                "databaseCpuSeconds": s.database_cpu,
                 "latencies": s.latencies,
             }
             for s in samples

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from neo4j import AsyncGraphDatabase
 
 from bench import report
+from bench.cpu import CpuMeter
 from bench.loadgen import Sample, closed_loop
 from bench.queries import select
 from bench.targets import (
@@ -421,11 +422,13 @@ async def measure(
     workload: Workload,
     options: BenchOptions,
     say: Callable[[str], None],
+    database_pid: int | None = None,
 ) -> list[Sample]:
     """Every query at every concurrency, the targets alternating in rounds.
 
     A target that cannot express a query (the peer's shortestPath) sits that query out; the
-    report shows its cells as n/a with the reason (`not_expressible`).
+    report shows its cells as n/a with the reason (`not_expressible`). Each run also records the
+    CPU time of the target's server and of Neo4j (`database_pid`) meanwhile (bench/cpu.py).
     """
     samples: list[Sample] = []
     all_targets = targets
@@ -452,6 +455,8 @@ async def measure(
                         count = _share(options.requests, options.rounds, round_number)
                     else:
                         duration = options.duration / options.rounds
+                    meter = CpuMeter(_server_pid(target), database_pid)
+                    meter.start()
                     sample, cursors[target.name] = await closed_loop(
                         sender(target),
                         requests,
@@ -460,6 +465,7 @@ async def measure(
                         count=count,
                         duration=duration,
                     )
+                    sample.server_cpu, sample.database_cpu = meter.stop()
                     cells[target.name].add(sample)
             for target in targets:
                 cell = cells[target.name]
@@ -472,6 +478,13 @@ async def measure(
                     + (f"  ({cell.first_error})" if cell.first_error else "")
                 )
     return samples
+
+
+def _server_pid(target: Target) -> int | None:
+    """The process id of the server a target runs (the API's, the peer's); None for raw Cypher,
+    whose only server is Neo4j."""
+    process = getattr(getattr(target, "server", None), "process", None)
+    return process.pid if process is not None else None
 
 
 def _unsupported(target: Target, query: BenchQuery) -> str | None:
@@ -656,7 +669,8 @@ async def _run(
                 say(f"peer: {name} n/a ({reason})")
             say(f"smoke: non-empty answers per query {found.non_empty}")
             return not found.problems
-        samples = await measure(targets, queries, workload, options, say)
+        database_pid = LocalServer(settings).status().pid if settings.uses_local_server else None
+        samples = await measure(targets, queries, workload, options, say, database_pid)
         missing = not_expressible(targets, queries)
         notes = caveats(targets, queries)
     finally:
@@ -765,7 +779,8 @@ async def _measure_only(
 ) -> tuple[list[Sample], dict[tuple[str, str], str], dict[str, str]]:
     targets = await open_targets(options.targets, settings, principal, max(options.concurrency))
     try:
-        samples = await measure(targets, queries, workload, options, say)
+        database_pid = LocalServer(settings).status().pid if settings.uses_local_server else None
+        samples = await measure(targets, queries, workload, options, say, database_pid)
         return samples, not_expressible(targets, queries), caveats(targets, queries)
     finally:
         await close_targets(targets)

@@ -100,3 +100,16 @@ def test_the_scaling_table_has_a_column_per_size_and_the_growth() -> None:
     text = report.scaling_markdown(by_size, [DEPTH3], ["api"], {}, "title")
     assert "| query | target | 10k | 1M | p50 growth 10k to 1M |" in text
     assert "| offender(id), depth 3 | api | 2.0 / 2.0 | 6.0 / 6.0 | 3.00x |" in text
+
+
+def test_cpu_per_request_and_per_core_come_from_the_cells_cpu_seconds() -> None:
+    cell = Sample("api", DEPTH3.name, 8, latencies=[0.01] * 400, elapsed=2.0)
+    cell.add(Sample("api", DEPTH3.name, 8, latencies=[0.01] * 100, elapsed=0.5, server_cpu=1.0))
+    cell.add(Sample("api", DEPTH3.name, 8, elapsed=0.0, server_cpu=0.25, database_cpu=0.5))
+    summary = report.Summary.of(cell)
+    assert summary.server_cpu_ms == 1250 / 500  # 2.5 ms a request: 400 a second per core
+    assert summary.database_cpu_ms == 1.0
+    text = report.markdown([summary], [DEPTH3], ["api"], {}, "t")
+    assert "| offender(id), depth 3 | 8 | api | 2.5 | 400 | 1.0 | 1000 |" in text
+    unknown = report.Summary.of(Sample("raw", DEPTH3.name, 8, latencies=[0.01], elapsed=1.0))
+    assert "per core" not in report.markdown([unknown], [DEPTH3], ["raw"], {}, "t")
