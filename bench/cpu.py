@@ -28,7 +28,8 @@ def _stat(pid: str) -> tuple[int, float] | None:
 
 
 def tree_seconds(root: int | None) -> float | None:
-    """CPU seconds used so far by `root` and its live descendants; None without /proc or root."""
+    """CPU seconds used so far by `root` and its descendants (those that ended, through the
+    counts of the parents that waited for them); None without /proc or without `root`."""
     if root is None or not Path("/proc").is_dir():
         return None
     processes = {}
