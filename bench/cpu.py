@@ -27,16 +27,26 @@ def _stat(pid: str) -> tuple[int, float] | None:
     return int(fields[1]), sum(int(value) for value in fields[11:15]) / _TICKS
 
 
-def tree_seconds(root: int | None) -> float | None:
-    """CPU seconds used so far by `root` and its descendants (those that ended, through the
-    counts of the parents that waited for them); None without /proc or without `root`."""
-    if root is None or not Path("/proc").is_dir():
-        return None
+def _processes() -> dict[int, tuple[int, float]]:
+    """Every process now: pid -> (parent pid, CPU seconds); empty without /proc."""
+    if not Path("/proc").is_dir():
+        return {}
     processes = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit() and (found := _stat(entry)) is not None:
             processes[int(entry)] = found
-    if root not in processes:
+    return processes
+
+
+def tree_seconds(
+    root: int | None, processes: dict[int, tuple[int, float]] | None = None
+) -> float | None:
+    """CPU seconds used so far by `root` and its descendants (those that ended, through the
+    counts of the parents that waited for them); None without /proc or without `root`.
+    `processes`: one reading of `_processes` shared by several roots."""
+    if processes is None:
+        processes = _processes()
+    if root is None or root not in processes:
         return None
     children: dict[int, list[int]] = {}
     for pid, (parent, _) in processes.items():
@@ -57,15 +67,19 @@ class CpuMeter:
         self._before: tuple[float | None, float | None] = (None, None)
 
     def start(self) -> None:
-        self._before = (tree_seconds(self.server), tree_seconds(self.database))
+        self._before = self._read()
 
     def stop(self) -> tuple[float | None, float | None]:
         """(server seconds, database seconds) since `start`; None where unknown."""
-        after = (tree_seconds(self.server), tree_seconds(self.database))
+        after = self._read()
         return (
             _spent(self._before[0], after[0]),
             _spent(self._before[1], after[1]),
         )
+
+    def _read(self) -> tuple[float | None, float | None]:
+        processes = _processes()  # one pass over /proc for both
+        return tree_seconds(self.server, processes), tree_seconds(self.database, processes)
 
 
 def _spent(before: float | None, after: float | None) -> float | None:
