@@ -58,11 +58,15 @@ def migrations(folder: Path = CYPHER_DIR / "migrations") -> list[Migration]:
 
 @cache
 def query(name: str) -> str:
-    """The text of `cypher/queries/<name>.cypher` (one statement), read once."""
-    statements = split_statements((CYPHER_DIR / "queries" / f"{name}.cypher").read_text())
-    if len(statements) != 1:
-        raise ValueError(f"cypher/queries/{name}.cypher must hold exactly one statement")
-    return statements[0]
+    """The text of `cypher/queries/<name>.cypher` (one statement), read once; a line
+    `// include: fragment` stands for `cypher/queries/_fragment.cypher` (see `write`)."""
+    return _statement(CYPHER_DIR / "queries", name)
+
+
+@cache
+def query_fragment(name: str) -> str:
+    """The text of `cypher/queries/_<name>.cypher`, a part of statements composed elsewhere."""
+    return _statement(CYPHER_DIR / "queries", f"_{name}")
 
 
 @cache
@@ -85,12 +89,16 @@ def write(name: str) -> str:
     A line `// include: fragment` stands for the text of `cypher/writes/_fragment.cypher`, so
     the writer's permission check is written once and shared by every write statement.
     """
-    folder = CYPHER_DIR / "writes"
+    return _statement(CYPHER_DIR / "writes", name)
+
+
+def _statement(folder: Path, name: str) -> str:
+    """The one statement of `folder/<name>.cypher`, its includes (from the same folder) in."""
     text = _INCLUDE.sub(
         lambda match: (folder / f"_{match.group(1)}.cypher").read_text(),
         (folder / f"{name}.cypher").read_text(),
     )
     statements = split_statements(text)
     if len(statements) != 1:
-        raise ValueError(f"cypher/writes/{name}.cypher must hold exactly one statement")
+        raise ValueError(f"cypher/{folder.name}/{name}.cypher must hold exactly one statement")
     return statements[0]

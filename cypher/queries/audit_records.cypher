@@ -1,22 +1,6 @@
 // Audit records, one per request that consulted or changed offender data, written together
-// (group commit), each linked to every offender it disclosed (in full or as a restricted stub)
-// so auditTrail(offenderId) is an index walk; the link carries the record's time and the
-// offender's id for the index `concerns_offender_at` (migration 0007).
+// (group commit). Each record is a map of id, requestId, correlationId, userId, agency, roles,
+// purpose, operation, documentHash, fields, offenderIds, restrictedIds and changes.
 UNWIND $records AS r
-CREATE (a:AuditRecord {
-  id: r.id, at: datetime(), requestId: r.requestId, correlationId: r.correlationId, userId: r.userId, agency: r.agency,
-  roles: r.roles, purpose: r.purpose, operation: r.operation, documentHash: r.documentHash,
-  fields: r.fields, offenderIds: r.offenderIds, restrictedIds: r.restrictedIds, changes: r.changes
-})
-WITH a, r
-CALL (a, r) {
-  UNWIND r.offenderIds AS offenderId
-  MATCH (o:Offender {id: offenderId})
-  CREATE (a)-[:CONCERNS {disclosure: 'FULL', at: a.at, offenderId: offenderId}]->(o)
-}
-CALL (a, r) {
-  UNWIND r.restrictedIds AS offenderId
-  MATCH (o:Offender {id: offenderId})
-  CREATE (a)-[:CONCERNS {disclosure: 'RESTRICTED', at: a.at, offenderId: offenderId}]->(o)
-}
+// include: audit_record
 RETURN count(a) AS written

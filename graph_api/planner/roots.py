@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from graph_api import access, cypher_files, marks, phonetic, ukformats
 from graph_api.domain import Role
 from graph_api.errors import BadUserInput, Forbidden
+from graph_api.planner import disclosed
 from graph_api.planner.markers import DISCLOSED_KEY, ID_KEY, TYPE_KEY
 from graph_api.planner.projection import Projector, page_size
 from graph_api.planner.selection import by_response_key
@@ -44,6 +45,10 @@ class Plan:
     cypher: str
     parameters: dict[str, Any]
     shape: Callable[[list[dict[str, Any]]], Any]
+    #: For a statement of at most one row `result`, Cypher over `result`: the maps in it that
+    #: may carry an offender's markers (`planner.disclosed`), so that the read can write its
+    #: own audit record (`graph_api.audit.audited_read`). None: audited the usual way.
+    disclosed: str | None = None
 
 
 def _statement(principal: Principal) -> tuple[Statement, Projector]:
@@ -174,12 +179,14 @@ def nominal(projector: Projector, var: str, ceiling: str, selection: Selected) -
 def plan_offender(selection: Selected, principal: Principal, offender_id: str) -> Plan:
     statement, projector = _statement(principal)
     oid = statement.param(offender_id)
+    fields = selection.only("Offender")
     cypher = (
         f"MATCH (o:Offender {{id: {oid}}}) "
         f"WITH o, {access.ceiling('o', 's0')} AS c WHERE c > 0 "
-        f"RETURN {projector.node('o', 'Offender', selection.only('Offender'), 'c')} AS result"
+        f"RETURN {projector.node('o', 'Offender', fields, 'c')} AS result"
     )
-    return Plan(cypher, statement.parameters, _single)
+    seen = disclosed.in_result("result", "Offender", fields, statement)
+    return Plan(cypher, statement.parameters, _single, seen)
 
 
 _ANCHORS = {

@@ -6,9 +6,10 @@ import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from graphql import FieldNode
 from strawberry.types import Info
 
-from graph_api import cypher_files, marks
+from graph_api import audit, cypher_files, marks
 from graph_api.photo_urls import sign_photo_paths
 from graph_api.planner import access_requests, analysis, gallery, identify, roots
 from graph_api.planner.projection import DEFAULT_PAGE, PHOTO_PATH_MARK
@@ -60,12 +61,31 @@ async def _answer(info: Context, plan: Plan | None) -> Any:
     if plan is None:
         context.disclosure.saw(info.field_name, None)
         return None
+    principal = context.principal()
+    # The read may write the request's audit record itself when it is the request's only field.
+    root_fields = info.operation.selection_set.selections
+    alone = len(root_fields) == 1 and isinstance(root_fields[0], FieldNode)
+    own_record = alone and context.settings.graph_api_audit_enabled
     async with context.statement_slot:
-        records = await context.database.read(plan.cypher, plan.parameters)
+        records, recorded = await audit.read_with_record(
+            context.database,
+            plan.cypher,
+            plan.parameters,
+            plan.disclosed if own_record else None,
+            lambda: audit.audit_record(
+                principal,
+                context.request_id,
+                info.operation.name.value if info.operation.name else None,
+                context.document,
+                audit.Disclosure([info.field_name]),
+                context.correlation_id,
+            ),
+        )
     value = plan.shape(records)
     if PHOTO_PATH_MARK in plan.cypher:  # photo URLs were selected: sign them for this user
-        sign_photo_paths(context.settings, context.principal(), value)
+        sign_photo_paths(context.settings, principal, value)
     context.disclosure.saw(info.field_name, value)
+    context.disclosure.recorded = recorded
     return value
 
 

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from graph_api.db import DatabaseUnavailable
+from graph_api.db import DatabaseUnavailable, RoundTripCounter
 from graph_api.domain import Role
+from graph_api.planner import disclosed
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -91,23 +92,30 @@ async def test_a_search_with_no_hits_is_still_recorded(
     assert record["offenderIds"] == []
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        # the read writes the record in its own statement
+        "query($id: ID!) { offender(id: $id) { surname dob } }",
+        # two root fields: the record goes to the group commit after both
+        "query($id: ID!) { offender(id: $id) { surname dob } again: offender(id: $id) { id } }",
+    ],
+)
 async def test_no_data_leaves_when_the_audit_cannot_be_written(
     graphql: Callable[..., Any],
     mint: Callable[..., str],
     linked: dict[str, Any],
     monkeypatch: pytest.MonkeyPatch,
+    query: str,
 ) -> None:
     async def refuse(*_: Any) -> str:
         raise DatabaseUnavailable("audit store down")
 
-    monkeypatch.setattr("graph_api.schema.audit_trail.write_audit_record", refuse)
-    body = await graphql(
-        "query($id: ID!) { offender(id: $id) { surname dob } }",
-        {"id": linked["id"]},
-        token=mint(linked["agency"]),
-    )
-    assert body["data"] is None
-    assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAVAILABLE"]
+    monkeypatch.setattr("graph_api.db.Database.write", refuse)
+    body = await graphql(query, {"id": linked["id"]}, token=mint(linked["agency"]))
+    assert linked["id"] not in str(body["data"])
+    assert not (body["data"] or {}).get("offender")
+    assert {e["extensions"]["code"] for e in body["errors"]} == {"UNAVAILABLE"}
 
 
 async def test_supervisors_of_the_managing_agency_read_the_trail(
@@ -177,3 +185,91 @@ async def test_every_card_shown_is_in_the_record(
     assert set(record["a"]["restrictedIds"]) <= {r["id"] for r in expected}
     people = {(b["id"]["surname"], b["id"]["dob"]) for b in shown}  # one per person
     assert len(record["a"]["restrictedIds"]) == len(people)
+
+
+#: Offender documents the read's own record must name exactly as `Disclosure.saw` does: people
+#: of every kind through unions, under aliases (`id` of a stub naming its agency), nested.
+OWN_RECORD_DOCUMENTS = [
+    "query($id: ID!) { offender(id: $id) { surname } }",
+    """query($id: ID!) { offender(id: $id) { n: surname associates(first: 100) { edges {
+        person { __typename } } } } }""",
+    """query($id: ID!) { offender(id: $id) { associates(first: 100) { edges { type person {
+        ... on RestrictedNominal { id: managingAgency { code } }
+        ... on Offender { x: surname addresses(first: 5) { edges { address {
+            residents(first: 50) { edges { person { __typename } } } } } } } } } } } }""",
+    """query($id: ID!) { offender(id: $id) { a: addresses(first: 100) { edges { b: address {
+        residents(first: 100) { edges { c: person { ... on Associate { vehicles(first: 9) {
+            edges { vehicle { users(first: 20) { edges { person { __typename } } } } } } } } } }
+        } } } } }""",
+]
+
+
+async def _counted(
+    graphql: Callable[..., Any], mint: Callable[..., str], linked: dict[str, Any], document: str
+) -> tuple[str, RoundTripCounter]:
+    """Read `linked` with `document` as its manager, counting the round trips; the request id."""
+    await graphql("{ agencies { code } }", token=mint(linked["agency"]))  # identity's, cached
+    request_id = "test-" + uuid.uuid4().hex
+    with RoundTripCounter() as trips:
+        body = await graphql(document, {"id": linked["id"]}, token=mint(linked["agency"]),
+                             headers={"X-Request-Id": request_id})  # fmt: skip
+    assert "errors" not in body, body
+    return request_id, trips
+
+
+@pytest.mark.parametrize("document", OWN_RECORD_DOCUMENTS)
+async def test_a_single_read_writes_its_own_record_naming_exactly_what_it_disclosed(
+    graphql: Callable[..., Any],
+    mint: Callable[..., str],
+    driver: neo4j.Driver,
+    linked: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+    document: str,
+) -> None:
+    """One round trip for the read and its record, and the record the planner's walk in Cypher
+    wrote is the one `Disclosure.saw` would have written: the safety net never fires."""
+    request_id, trips = await _counted(graphql, mint, linked, document)
+    assert (trips.reads, trips.writes) == (0, 1)
+    [record] = record_of(driver, request_id)  # a second would mean the safety net wrote one
+    assert linked["id"] in record["a"]["offenderIds"]
+    if "associates" in document:
+        assert linked["stub"] in record["a"]["restrictedIds"]
+    # The safety net compares the record with `Disclosure.saw` and logs any difference.
+    assert not [r for r in caplog.records if r.name == "graph_api.audit"], caplog.text
+
+
+async def test_a_read_the_walk_does_not_follow_is_audited_by_the_group_commit(
+    graphql: Callable[..., Any],
+    mint: Callable[..., str],
+    driver: neo4j.Driver,
+    linked: dict[str, Any],
+) -> None:
+    """`sharing { pendingRequests { offender } }` can hold an offender where the walk does not
+    look: the read runs alone, and its record is written after it, as for any request."""
+    document = """query($id: ID!) { offender(id: $id) { surname sharing {
+        pendingRequests { offender { __typename } } } } }"""
+    request_id, trips = await _counted(graphql, mint, linked, document)
+    assert (trips.reads, trips.writes) == (1, 1)
+    [record] = record_of(driver, request_id)
+    assert record["a"]["offenderIds"] == [linked["id"]]
+
+
+async def test_the_safety_net_records_what_the_walk_left_out(
+    graphql: Callable[..., Any],
+    mint: Callable[..., str],
+    driver: neo4j.Driver,
+    linked: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Were the planner's walk in Cypher to miss an offender, the request's record would still
+    name it: a further record, written before the response leaves, and an error logged."""
+    monkeypatch.setattr(disclosed, "in_result", lambda *_: "[]")  # a walk that finds nobody
+    request_id = "test-" + uuid.uuid4().hex
+    body = await graphql("query($id: ID!) { offender(id: $id) { safetyNet: surname } }",
+                         {"id": linked["id"]}, token=mint(linked["agency"]),
+                         headers={"X-Request-Id": request_id})  # fmt: skip
+    assert body["data"]["offender"]["safetyNet"]
+    records = [r["a"] for r in record_of(driver, request_id)]
+    assert sorted(r["offenderIds"] for r in records) == [[], [linked["id"]]]
+    assert "left out 1 ids" in caplog.text

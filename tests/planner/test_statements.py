@@ -122,3 +122,23 @@ def test_values_built_by_name_are_keyed_by_alias() -> None:
     me = node("me", "Me", leaf("userId", key="who"), leaf("agency"), leaf("agency", key="again"))
     keyed = by_response_key({"userId": "alice", "agency": "MET", "roles": []}, me)
     assert keyed == {"who": "alice", "agency": "MET", "again": "MET"}
+
+
+def test_the_disclosure_walk_follows_the_projection_by_response_key() -> None:
+    """The read's own audit record (planner.disclosed): every person reached, by the keys the
+    client chose; a field where an offender may hide beyond the walk leaves it to Python."""
+    person = Selected("person", "who", {}, "LinkedPerson", {
+        "Offender": (leaf("surname"),), "RestrictedNominal": (leaf("id"),)})  # fmt: skip
+    selection = offender(
+        leaf("surname", key="id"),
+        connection("associates", "AssociateLink", person, key="known"),
+        connection("addresses", "AddressLink", node("address", "Address", leaf("postcode"))),
+    )
+    plan = roots.plan_offender(selection, ANALYST, "off_1")
+    assert plan.disclosed is not None
+    assert "result.`known`.`edges`" in plan.disclosed
+    assert ".`who`.`#type`" in plan.disclosed
+    assert "addresses" not in plan.disclosed  # no person below: nothing to walk
+    sharing = node("sharing", "SharingView", node("pendingRequests", "AccessRequest",
+                   node("offender", "Offender", leaf("id"))))  # fmt: skip
+    assert roots.plan_offender(offender(sharing), ANALYST, "off_1").disclosed is None
