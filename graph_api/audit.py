@@ -174,9 +174,13 @@ class GroupCommit:
         self.own_records = 0
 
     @contextlib.contextmanager
-    def own_record(self, wanted: bool) -> Iterator[bool]:
-        """Whether a read may write its own record now (and counts it while it does)."""
-        if not wanted or self.own_records >= OWN_RECORDS_AT_ONCE:
+    def own_record(self, at_once: int) -> Iterator[bool]:
+        """Whether a read may write its own record now, when `at_once` reads may do so at
+        once (and counts it while it does). A commit per read is faster than a shared one
+        alone or among few, and slower among many (closed loops through `Database`, depth-1
+        reads: 369 against 251 requests/s for 1 worker, 788 against 685 for 8, 800 against 926
+        for 32), so past the bound the others share group commits."""
+        if self.own_records >= at_once:
             yield False
             return
         self.own_records += 1
@@ -225,13 +229,6 @@ def _writer(database: Database) -> GroupCommit:
     return writer
 
 
-#: How many reads at once may write their own audit record. A commit per read is faster than a
-#: shared one alone or among few, and slower among many (closed loops through `Database`,
-#: depth-1 reads: 369 against 251 requests/s for 1 worker, 788 against 685 for 8, 800 against
-#: 926 for 32), so past this the others share group commits.
-OWN_RECORDS_AT_ONCE = 4
-
-
 def audited_read(read: str, disclosed: str) -> str:
     """The statement that runs `read` (at most one row, `result`) and writes the request's
     audit record `$audit` in the same transaction, naming the offenders and restricted
@@ -253,13 +250,13 @@ async def read_with_record(
     parameters: dict[str, Any],
     disclosed: str | None,
     record: Callable[[], dict[str, Any]],
+    at_once: int,
 ) -> tuple[list[dict[str, Any]], Recorded | None]:
-    """Run a read statement; when `disclosed` is given and few reads are doing so already,
-    with the request's audit record (`record()`, its ids left to the statement) written and
-    committed by the same statement. Returns the read's records and what the record names
-    (None when it was not written here)."""
-    writer = _writer(database)
-    with writer.own_record(disclosed is not None) as own:
+    """Run a read statement; when `disclosed` is given and fewer than `at_once` reads are
+    doing so already, with the request's audit record (`record()`, its ids left to the
+    statement) written and committed by the same statement. Returns the read's records and
+    what the record names (None when it was not written here)."""
+    with _writer(database).own_record(at_once if disclosed else 0) as own:
         if not own or disclosed is None:
             return await database.read(cypher, parameters), None
         rows = await database.write(

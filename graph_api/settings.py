@@ -90,6 +90,13 @@ class Settings(BaseSettings):
         "offender data (docs/design.md §6). Turn off ONLY to measure what auditing costs "
         "(`graph-api bench --targets api-noaudit`); never in production.",
     )
+    graph_api_audit_in_read: int = Field(
+        default=4,
+        ge=0,
+        description="How many reads at once may write their request's audit record in their "
+        "own statement (one round trip and one commit; the rest share group commits). Such a "
+        "read is a write transaction: on a Neo4j cluster it runs on the leader. 0: never.",
+    )
     graph_api_plan_rehearsal: bool = Field(
         default=True,
         description="After the database was lost, plan the most used statements again before "

@@ -80,6 +80,7 @@ async def _answer(info: Context, plan: Plan | None) -> Any:
                 audit.Disclosure([info.field_name]),
                 context.correlation_id,
             ),
+            context.settings.graph_api_audit_in_read,
         )
     value = plan.shape(records)
     if PHOTO_PATH_MARK in plan.cypher:  # photo URLs were selected: sign them for this user
