@@ -127,8 +127,13 @@ def plan_network(
         f"WITH root, {access.ceiling('root', statement.var('s'))} AS c0 WHERE c0 > 0 "
         f"WITH [] AS links, [{{n: root, c: c0}}] AS frontier, [{{n: root, c: c0}}] AS seen "
         + "".join(levels)
+        # In a stable order, so the same graph always answers the same network (and the same
+        # links when there are more than MAX_NETWORK_EDGES): the root first, then by id.
         + f"UNWIND (CASE WHEN links = [] THEN [null] ELSE links END) AS l "
+        f"WITH seen, l ORDER BY elementId(l) "
         f"WITH seen, collect(DISTINCT l)[0..{MAX_NETWORK_EDGES}] AS links "
+        f"WITH links, [head(seen)] + COLLECT {{ UNWIND tail(seen) AS s "
+        f"RETURN s ORDER BY s.n.id }} AS seen "
         f"RETURN {_nodes_and_edges(projector, selection, 'seen', 'links')} AS result"
     )
     return Plan(cypher, statement.parameters, _single)
