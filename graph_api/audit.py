@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from graph_api.db import Database
     from graph_api.identity import Principal
+    from graph_api.planner.roots import Plan
 
 
 @dataclass(frozen=True)
@@ -229,39 +230,40 @@ def _writer(database: Database) -> GroupCommit:
     return writer
 
 
-def audited_read(read: str, disclosed: str) -> str:
-    """The statement that runs `read` (at most one row, `result`) and writes the request's
-    audit record `$audit` in the same transaction, naming the offenders and restricted
-    nominals among the maps `disclosed` (Cypher over `result`) finds; it returns `result` and
-    the ids it recorded."""
+def audited_read(read: str, columns: tuple[str, ...], disclosed: str) -> str:
+    """The statement that runs `read` (returning `columns`) and writes the request's audit
+    record `$audit` in the same transaction, naming the offenders and restricted nominals
+    among the maps `disclosed` (Cypher over `rows`, the read's rows as maps) finds. It
+    returns one row: `rows`, and the ids it recorded."""
+    row = ", ".join(f"`{column}`: `{column}`" for column in columns)
     return (
-        f"OPTIONAL CALL () {{ {read} }} "
-        f"WITH result, {disclosed} AS seen, $audit AS base "
-        f"WITH result, base {{.*, offenderIds: {ids_of('seen', 'Offender')}, "
+        f"CALL () {{ {read} }} WITH collect({{{row}}}) AS rows "
+        f"WITH rows, {disclosed} AS seen, $audit AS base "
+        f"WITH rows, base {{.*, offenderIds: {ids_of('seen', 'Offender')}, "
         f"restrictedIds: {ids_of('seen', 'RestrictedNominal')}}} AS r "
         f"{cypher_files.query_fragment('audit_record')} "
-        "RETURN result, r.offenderIds AS offenderIds, r.restrictedIds AS restrictedIds"
+        "RETURN rows, r.offenderIds AS offenderIds, r.restrictedIds AS restrictedIds"
     )
 
 
 async def read_with_record(
     database: Database,
-    cypher: str,
-    parameters: dict[str, Any],
-    disclosed: str | None,
-    record: Callable[[], dict[str, Any]],
+    plan: Plan,
+    record: Callable[[], dict[str, Any]] | None,
     at_once: int,
 ) -> tuple[list[dict[str, Any]], Recorded | None]:
-    """Run a read statement; when `disclosed` is given and fewer than `at_once` reads are
-    doing so already, with the request's audit record (`record()`, its ids left to the
-    statement) written and committed by the same statement. Returns the read's records and
-    what the record names (None when it was not written here)."""
+    """Run a planned read; when `record` is given, the plan can name what it discloses and
+    fewer than `at_once` reads are doing so already, with the request's audit record
+    (`record()`, its ids left to the statement) written and committed by the same statement.
+    Returns the read's records and what the record names (None when it was not written
+    here)."""
+    disclosed = plan.disclosed if record is not None else None
     with _writer(database).own_record(at_once if disclosed else 0) as own:
-        if not own or disclosed is None:
-            return await database.read(cypher, parameters), None
-        rows = await database.write(
-            audited_read(cypher, disclosed), {**parameters, "audit": record()}
+        if not own or disclosed is None or record is None:
+            return await database.read(plan.cypher, plan.parameters), None
+        [row] = await database.write(  # one row: the read's rows are collected
+            audited_read(plan.cypher, plan.columns, disclosed),
+            {**plan.parameters, "audit": record()},
         )
-    [row] = rows  # OPTIONAL CALL: exactly one row, `result` null when the read found none
     recorded = Recorded(frozenset(row["offenderIds"]), frozenset(row["restrictedIds"]))
-    return ([{"result": row["result"]}] if row["result"] is not None else []), recorded
+    return row["rows"], recorded

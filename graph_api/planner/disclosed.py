@@ -74,16 +74,56 @@ def _target(value: str, target_type: str, selection: Selected, st: Statement) ->
     return f"CASE {value}.{_TYPE} {whens} ELSE [] END"
 
 
-def in_result(
-    result: str, type_name: str, fields: tuple[Selected, ...], st: Statement
-) -> str | None:
-    """Cypher: the list of marker-carrying maps in the root value `result` (a map of
-    `type_name`, or null), or None when the selection goes where this walk does not."""
+def in_result(type_name: str, fields: tuple[Selected, ...], st: Statement) -> str | None:
+    """Cypher over `rows` (at most one row, its column `result` a map of `type_name` or
+    null): the marker-carrying maps in it, or None when the selection goes where this walk
+    does not."""
+    result = "head(rows).result"
     try:
         inner = marked_maps(result, type_name, fields, st)
     except _Unfollowed:
         return None
     return f"CASE WHEN {result} IS NULL THEN [] ELSE {inner} END"
+
+
+#: What a part of a root edge holds (`in_page`): an offender, a vehicle, a nominal (an
+#: offender in full or restricted), or a list of nominals.
+PART_KINDS = ("Offender", "Vehicle", "Nominal", "Nominals")
+
+
+def in_page(
+    selection: Selected, edge_type: str, parts: dict[str, str], size: str, st: Statement
+) -> str | None:
+    """Cypher over `rows` (a root connection's rows, `roots._page`): the marker-carrying maps in
+    the items of the rows the page shows, the first `size` with an id (neither the count row
+    nor the look-ahead row). `parts` gives the kind (`PART_KINDS`) of each edge field that
+    holds objects. None when the selection goes where this walk does not."""
+    row, a = st.var("row"), st.var("a")
+    pieces = []
+    try:
+        for edges in selection.only():
+            if edges.name != "edges":
+                continue
+            for field in edges.fields(edge_type):
+                kind = parts.get(field.name)
+                if kind is None:
+                    continue  # a scalar (a score)
+                value = f"{row}.item.{_key(edges.key)}.{_key(field.key)}"
+                if kind == "Nominals":
+                    y, b = st.var("y"), st.var("b")
+                    inner = _target(y, "Person", field, st)
+                    pieces.append(f"reduce({b} = [], {y} IN {value} | {b} + {inner})")
+                elif kind == "Nominal":
+                    pieces.append(_target(value, "Person", field, st))
+                else:
+                    pieces.append(marked_maps(value, kind, field.only(), st))
+    except _Unfollowed:
+        return None
+    pieces = [piece for piece in pieces if piece != "[]"]
+    if not pieces:
+        return "[]"
+    kept = f"[{row} IN rows WHERE {row}.id IS NOT NULL][0..{size}]"
+    return f"reduce({a} = [], {row} IN {kept} | {a} + {_concat(pieces)})"
 
 
 def ids_of(maps: str, kind: str) -> str:

@@ -45,10 +45,11 @@ class Plan:
     cypher: str
     parameters: dict[str, Any]
     shape: Callable[[list[dict[str, Any]]], Any]
-    #: For a statement of at most one row `result`, Cypher over `result`: the maps in it that
-    #: may carry an offender's markers (`planner.disclosed`), so that the read can write its
+    #: Cypher over `rows` (the statement's rows as maps of its `columns`): the maps in them
+    #: that carry an offender's markers (`planner.disclosed`), so that the read can write its
     #: own audit record (`graph_api.audit.audited_read`). None: audited the usual way.
     disclosed: str | None = None
+    columns: tuple[str, ...] = ("result",)
 
 
 def _statement(principal: Principal) -> tuple[Statement, Projector]:
@@ -140,6 +141,22 @@ def _counted(selection: Selected, matching: str, page: str) -> str:
     )
 
 
+def _paged(
+    selection: Selected,
+    statement: Statement,
+    cypher: str,
+    size: int,
+    edge_type: str,
+    parts: dict[str, str],
+) -> Plan:
+    """The Plan of a root connection (`_counted`), with the walk of what its page discloses
+    (`parts`: see `disclosed.in_page`)."""
+    counted = any(field.name == "totalCount" for field in selection.only())
+    seen = disclosed.in_page(selection, edge_type, parts, statement.param(size), statement)
+    columns = ("k", "id", "item", "total") if counted else ("k", "id", "item")
+    return Plan(cypher, statement.parameters, _page(selection, size), seen, columns)
+
+
 def _keyset(cursor: tuple[Any, str] | None, statement: Statement, key: str, node: str) -> str:
     if cursor is None:
         return "true"
@@ -185,7 +202,7 @@ def plan_offender(selection: Selected, principal: Principal, offender_id: str) -
         f"WITH o, {access.ceiling('o', 's0')} AS c WHERE c > 0 "
         f"RETURN {projector.node('o', 'Offender', fields, 'c')} AS result"
     )
-    seen = disclosed.in_result("result", "Offender", fields, statement)
+    seen = disclosed.in_result("Offender", fields, statement)
     return Plan(cypher, statement.parameters, _single, seen)
 
 
@@ -283,7 +300,7 @@ def plan_offenders(
         f" WITH o, k, {access.ceiling('o', 's0')} AS c"
         f" RETURN k, o.id AS id, {item} AS item",
     )
-    return Plan(cypher, statement.parameters, _page(selection, size))
+    return _paged(selection, statement, cypher, size, "OffenderEdge", {"node": "Offender"})
 
 
 def _offender_filters(statement: Statement, filters: dict[str, Any]) -> str:
@@ -377,7 +394,7 @@ def plan_search_offenders(
         f"ORDER BY score DESC, o.id ASC LIMIT {statement.param(size + 1)} "
         f"RETURN score AS k, o.id AS id, {item} AS item",
     )
-    return Plan(cypher, statement.parameters, _page(selection, size))
+    return _paged(selection, statement, cypher, size, "SearchHit", {"nominal": "Nominal"})
 
 
 # --- searchMarks ---------------------------------------------------------------------------------
@@ -581,7 +598,8 @@ def plan_vehicles(
         f"ORDER BY k ASC, n.id ASC LIMIT {statement.param(size + 1)} "
         f"RETURN k, n.id AS id, {item} AS item",
     )
-    return Plan(cypher, statement.parameters, _page(selection, size))
+    parts = {"node": "Vehicle", "nominals": "Nominals"}
+    return _paged(selection, statement, cypher, size, "VehicleEdge", parts)
 
 
 def plan_addresses(

@@ -66,20 +66,23 @@ async def _answer(info: Context, plan: Plan | None) -> Any:
     root_fields = info.operation.selection_set.selections
     alone = len(root_fields) == 1 and isinstance(root_fields[0], FieldNode)
     own_record = alone and context.settings.graph_api_audit_enabled
+
+    def record() -> dict[str, Any]:
+        operation = info.operation.name.value if info.operation.name else None
+        return audit.audit_record(
+            principal,
+            context.request_id,
+            operation,
+            context.document,
+            audit.Disclosure([info.field_name]),
+            context.correlation_id,
+        )
+
     async with context.statement_slot:
         records, recorded = await audit.read_with_record(
             context.database,
-            plan.cypher,
-            plan.parameters,
-            plan.disclosed if own_record else None,
-            lambda: audit.audit_record(
-                principal,
-                context.request_id,
-                info.operation.name.value if info.operation.name else None,
-                context.document,
-                audit.Disclosure([info.field_name]),
-                context.correlation_id,
-            ),
+            plan,
+            record if own_record else None,
             context.settings.graph_api_audit_in_read,
         )
     value = plan.shape(records)

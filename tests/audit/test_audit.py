@@ -205,13 +205,19 @@ OWN_RECORD_DOCUMENTS = [
 
 
 async def _counted(
-    graphql: Callable[..., Any], mint: Callable[..., str], linked: dict[str, Any], document: str
+    graphql: Callable[..., Any],
+    mint: Callable[..., str],
+    linked: dict[str, Any],
+    document: str,
+    variables: dict[str, Any] | None = None,
 ) -> tuple[str, RoundTripCounter]:
-    """Read `linked` with `document` as its manager, counting the round trips; the request id."""
-    await graphql("{ agencies { code } }", token=mint(linked["agency"]))  # identity's, cached
+    """Ask `document` (about `linked`: its id is `$id` unless `variables` are given) as an
+    analyst of its manager with NATIONAL_SEARCH, counting the round trips; the request id."""
+    token = mint(linked["agency"], roles=(Role.ANALYST, Role.NATIONAL_SEARCH))
+    await graphql("{ agencies { code } }", token=token)  # identity's agency list, then cached
     request_id = "test-" + uuid.uuid4().hex
     with RoundTripCounter() as trips:
-        body = await graphql(document, {"id": linked["id"]}, token=mint(linked["agency"]),
+        body = await graphql(document, variables or {"id": linked["id"]}, token=token,
                              headers={"X-Request-Id": request_id})  # fmt: skip
     assert "errors" not in body, body
     return request_id, trips
@@ -234,6 +240,48 @@ async def test_a_single_read_writes_its_own_record_naming_exactly_what_it_disclo
     assert linked["id"] in record["a"]["offenderIds"]
     if "associates" in document:
         assert linked["stub"] in record["a"]["restrictedIds"]
+    # The safety net compares the record with `Disclosure.saw` and logs any difference.
+    assert not [r for r in caplog.records if r.name == "graph_api.audit"], caplog.text
+
+
+#: Root connections: the page's look-ahead row and count row are no disclosure.
+OWN_RECORD_PAGES = {
+    "offenders": """query($agency: String!) { offenders(first: 2, filter: {managingAgency: $agency})
+        { totalCount edges { node { id associates(first: 50) { edges { person { __typename } } } } }
+          pageInfo { hasNextPage } } }""",
+    "searchOffenders": """query($surname: String!) { searchOffenders(name: $surname, first: 3) {
+        edges { score nominal { ... on RestrictedNominal { card { surname } } } } } }""",
+    "vehicles": """query($vrm: String!) { vehicles(vrm: $vrm, first: 5) { totalCount edges {
+        node { vrm users(first: 10) { edges { person { __typename } } } }
+        nominals { __typename } } } }""",
+}
+
+
+@pytest.mark.parametrize("root", sorted(OWN_RECORD_PAGES))
+async def test_a_page_writes_its_own_record_naming_exactly_the_rows_it_shows(
+    graphql: Callable[..., Any],
+    mint: Callable[..., str],
+    driver: neo4j.Driver,
+    linked: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+    root: str,
+) -> None:
+    [facts] = rows(
+        driver,
+        "MATCH (p:Offender {id: $stub}) "
+        "MATCH (v:Vehicle)<-[:USES {classification: 'OFFICIAL'}]-(:Offender {managingAgency: $a}) "
+        "RETURN p.surname AS surname, min(v.vrm) AS vrm",
+        a=linked["agency"],
+        stub=linked["stub"],
+    )
+    variables = {"agency": linked["agency"], **facts}
+    document = OWN_RECORD_PAGES[root]
+    used = {k: v for k, v in variables.items() if f"${k}" in document}
+    request_id, trips = await _counted(graphql, mint, linked, document, used)
+    assert (trips.reads, trips.writes) == (0, 1)
+    [record] = record_of(driver, request_id)  # a second would mean the safety net wrote one
+    assert record["a"]["fields"] == [root]
+    assert record["a"]["offenderIds"] or record["a"]["restrictedIds"]
     # The safety net compares the record with `Disclosure.saw` and logs any difference.
     assert not [r for r in caplog.records if r.name == "graph_api.audit"], caplog.text
 

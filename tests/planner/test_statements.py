@@ -142,3 +142,17 @@ def test_the_disclosure_walk_follows_the_projection_by_response_key() -> None:
     sharing = node("sharing", "SharingView", node("pendingRequests", "AccessRequest",
                    node("offender", "Offender", leaf("id"))))  # fmt: skip
     assert roots.plan_offender(offender(sharing), ANALYST, "off_1").disclosed is None
+
+
+def test_a_page_discloses_only_the_rows_it_shows() -> None:
+    """Neither the count row nor the look-ahead row (first + 1) is in the read's own record."""
+    person = Selected("person", "person", {}, "LinkedPerson", {"Offender": (leaf("id"),)})
+    edges = node("edges", "OffenderEdge", node("node", "Offender", leaf("surname"),
+                 connection("associates", "AssociateLink", person)), key="rows")  # fmt: skip
+    page = node("offenders", "OffenderConnection", edges, leaf("totalCount"))
+    plan = roots.plan_offenders(page, ANALYST, None, "SURNAME", 5, None)
+    assert plan.columns == ("k", "id", "item", "total")
+    assert plan.disclosed is not None
+    size = next(name for name, value in plan.parameters.items() if value == 5)
+    assert re.search(rf"IN rows WHERE (row\d+)\.id IS NOT NULL\]\[0\.\.\${size}\]", plan.disclosed)
+    assert ".item.`rows`.`node`" in plan.disclosed
