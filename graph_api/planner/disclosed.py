@@ -86,18 +86,14 @@ def in_result(type_name: str, fields: tuple[Selected, ...], st: Statement) -> st
     return f"CASE WHEN {result} IS NULL THEN [] ELSE {inner} END"
 
 
-#: What a part of a root edge holds (`in_page`): an offender, a vehicle, a nominal (an
-#: offender in full or restricted), or a list of nominals.
-PART_KINDS = ("Offender", "Vehicle", "Nominal", "Nominals")
-
-
 def in_page(
     selection: Selected, edge_type: str, parts: dict[str, str], size: str, st: Statement
 ) -> str | None:
     """Cypher over `rows` (a root connection's rows, `roots._page`): the marker-carrying maps in
     the items of the rows the page shows, the first `size` with an id (neither the count row
-    nor the look-ahead row). `parts` gives the kind (`PART_KINDS`) of each edge field that
-    holds objects. None when the selection goes where this walk does not."""
+    nor the look-ahead row). `parts` gives what each edge field that holds objects holds: an
+    object type ("Offender", "Vehicle"), "Nominal" (an offender in full or restricted) or
+    "Nominals" (a list of them). None when the selection goes where this walk does not."""
     row, a = st.var("row"), st.var("a")
     pieces = []
     try:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from graph_api.audit import GroupCommit
 from graph_api.db import DatabaseUnavailable, RoundTripCounter
 from graph_api.domain import Role
 from graph_api.planner import disclosed
@@ -321,3 +322,16 @@ async def test_the_safety_net_records_what_the_walk_left_out(
     records = [r["a"] for r in record_of(driver, request_id)]
     assert sorted(r["offenderIds"] for r in records) == [[], [linked["id"]]]
     assert "left out 1 ids" in caplog.text
+
+
+def test_only_so_many_reads_at_once_write_their_own_record() -> None:
+    """GRAPH_API_AUDIT_IN_READ bounds the reads committing their own records at once; the
+    others (and every read once those end) are told to use the group commit, or may again."""
+    writer = GroupCommit(None)  # type: ignore[arg-type]  # no database: nothing is written
+    with writer.own_record(2) as first, writer.own_record(2) as second:
+        with writer.own_record(2) as third:
+            assert (first, second, third) == (True, True, False)
+        assert writer.own_records == 2
+    assert writer.own_records == 0
+    with writer.own_record(0) as never:
+        assert not never
