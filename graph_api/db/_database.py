@@ -18,6 +18,7 @@ from graph_api import deadline
 from graph_api.db._connection import ConnectionTarget, DatabaseAccessError, connection_target
 from graph_api.db._plan_warmth import PlanWarmth, Shape
 from graph_api.metrics import DATABASE_ERRORS, DATABASE_POOL_SIZE, DATABASE_SESSIONS_IN_USE
+from graph_api.planner.markers import SCALARS_MARK, spread_scalars
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterator, Mapping
@@ -339,7 +340,7 @@ class Database:
                 )
                 # Plain dicts of the values as they arrive: statements return maps and lists,
                 # so the driver's deep copy (`Record.data`) would only rebuild them.
-                return [dict(record) async for record in result]
+                return _records([dict(record) async for record in result], cypher)
 
         self.plans.remember(cypher, parameters or {}, writes=routing == RoutingControl.WRITE)
         first = not self.plans.is_planned(cypher)
@@ -353,6 +354,13 @@ class Database:
             raise
         self._warm_if_cold()
         return records
+
+
+def _records(records: list[dict[str, Any]], cypher: str) -> list[dict[str, Any]]:
+    """The records with every map's stored scalars spread into it (`markers.SCALARS_KEY`)."""
+    if SCALARS_MARK in cypher:
+        spread_scalars(records)
+    return records
 
 
 def _sample(parameters: Mapping[str, Any]) -> dict[str, Any]:
@@ -410,7 +418,7 @@ class Transaction:
             self._plans.remember(cypher, parameters or {}, writes=True)
             self.first_runs = self.first_runs or not self._plans.is_planned(cypher)
         result = await self._tx.run(cypher, dict(parameters or {}))
-        records = [record.data() async for record in result]
+        records = _records([record.data() async for record in result], cypher)
         if self._plans is not None:
             self._plans.planned(cypher)
         return records

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from graph_api import access
 from graph_api.errors import BadUserInput
 from graph_api.planner import sharing
-from graph_api.planner.markers import ID_KEY, TYPE_KEY
+from graph_api.planner.markers import ID_KEY, SCALARS_MARK, TYPE_KEY
 from graph_api.planner.selection import MAX_PAGE as MAX_PAGE
 
 if TYPE_CHECKING:
@@ -180,9 +180,24 @@ class Projector:
         entries = [f"{_TYPE}: '{type_name}'"]
         if type_name == "Offender":
             entries.append(f"{_ID}: {var}.id")
+        stored = []
         for field in fields:
-            entries.append(f"{_key(field.key)}: {self._field(var, type_name, field, cap)}")
-        return "{" + ", ".join(entries) + "}"
+            value = self._field(var, type_name, field, cap)
+            if value is None:
+                stored.append(field)
+            else:
+                entries.append(f"{_key(field.key)}: {value}")
+        return "{" + ", ".join([*entries, *self._stored(var, stored)]) + "}"
+
+    def _stored(self, var: str, fields: list[Selected]) -> list[str]:
+        """The map entry of the scalars stored on `var` under their own names, read by the
+        names a parameter lists (`markers.SCALARS_KEY`): no field name or alias of them is in
+        the text, so a document that selects other scalars runs on the same plan."""
+        if not fields:
+            return []
+        names = self.statement.param([[f.name for f in fields], [f.key for f in fields]])
+        k = self.statement.var("f")
+        return [f"{SCALARS_MARK}: [{names}[1], [{k} IN {names}[0] | {var}[{k}]]]"]
 
     def restricted(self, var: str, fields: tuple[Selected, ...]) -> str:
         """An out-of-scope offender (rule 4): its id and managing agency, and for a principal
@@ -267,6 +282,7 @@ class Projector:
         """A shared node known only from an identification card (a vehicle found by a national
         search): its own properties, and no onward links (every list empty, `withheld`)."""
         entries = [f"{_TYPE}: '{type_name}'"]
+        stored = []
         for field in fields:
             if (type_name, field.name) in LINKS:
                 value = _sealed_connection(field)
@@ -275,9 +291,10 @@ class Projector:
             elif field.name == "photosWithheld":
                 value = "true"
             else:
-                value = f"{var}.{_key(field.name)}"
+                stored.append(field)
+                continue
             entries.append(f"{_key(field.key)}: {value}")
-        return "{" + ", ".join(entries) + "}"
+        return "{" + ", ".join([*entries, *self._stored(var, stored)]) + "}"
 
     def person(self, var: str, ceiling: str, cap: str, selection: Selected) -> str:
         """A person at the end of a link: Offender, Associate or RestrictedNominal by scope.
@@ -311,7 +328,8 @@ class Projector:
         inner = self.node(a, "Agency", selection.only("Agency"))
         return f"head(COLLECT {{ MATCH ({a}:Agency {{code: {code}}}) RETURN {inner} }})"
 
-    def _field(self, var: str, type_name: str, field: Selected, cap: str) -> str:
+    def _field(self, var: str, type_name: str, field: Selected, cap: str) -> str | None:
+        """Cypher of a field of node `var`, or None for a scalar stored under its name."""
         spec = LINKS.get((type_name, field.name))
         if spec is not None:
             return self.links(var, type_name, cap, spec, field)
@@ -331,7 +349,7 @@ class Projector:
         template = _COMPUTED.get(field.name)
         if template is not None:
             return template.format(v=var)
-        return f"{var}.{_key(field.name)}"
+        return None
 
     def photos(self, target: str, cap: str, field: Selected) -> str:
         """The photos of `target` (an offender or a mark) whose `DEPICTS` link is visible
@@ -454,19 +472,19 @@ class Projector:
         for edges in field.only():
             if edges.name != "edges":
                 continue
-            entries = []
+            entries, stored = [], []
             for sub in edges.only():
                 if sub.name == "cursor":
                     value = f"toString({r}.from) + '|' + {t}.id"
-                elif sub.name == "from":
-                    value = f"{r}.from"
-                elif sub.name in {"to", "agency", "classification", *spec.extras}:
-                    value = f"{r}.{_key(sub.name)}"
+                elif sub.name in {"from", "to", "agency", "classification", *spec.extras}:
+                    stored.append(sub)
+                    continue
                 elif sub.name == spec.target_field:
                     value = self._target(t, ct, tc, spec, sub)
                 else:  # pragma: no cover - the schema admits no other field
                     raise BadUserInput(f"unknown link field {sub.name}")
                 entries.append(f"{_key(sub.key)}: {value}")
+            entries.extend(self._stored(r, stored))
             per_alias.append(f"{_key(edges.key)}: {{{', '.join(entries)}}}")
         return "{" + ", ".join(per_alias) + "}"
 

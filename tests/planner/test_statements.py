@@ -15,7 +15,7 @@ from graph_api.domain import Classification, Role
 from graph_api.errors import BadUserInput
 from graph_api.identity import Principal
 from graph_api.planner import analysis, roots
-from graph_api.planner.markers import ID_KEY, TYPE_KEY
+from graph_api.planner.markers import ID_KEY, SCALARS_KEY, TYPE_KEY, spread_scalars
 from graph_api.planner.selection import Selected, by_response_key
 
 HOSTILE = "off_1'}) DETACH DELETE (n) //` \\u0027"
@@ -70,13 +70,31 @@ def test_every_link_list_applies_the_policy_with_the_walk_cap() -> None:
 
 def test_aliases_are_response_keys_and_markers_are_not_names() -> None:
     selection = offender(leaf("surname", key="__typename"), leaf("forename", key="__id"))
-    cypher = roots.plan_offender(selection, ANALYST, "off_1").cypher
-    assert f"`{TYPE_KEY}`: 'Offender'" in cypher
-    assert f"`{ID_KEY}`: o.id" in cypher
-    assert "`__typename`: o.`surname`" in cypher
-    assert "`__id`: o.`forename`" in cypher
+    plan = roots.plan_offender(selection, ANALYST, "off_1")
+    assert f"`{TYPE_KEY}`: 'Offender'" in plan.cypher
+    assert f"`{ID_KEY}`: o.id" in plan.cypher
+    # stored scalars are read by the names a parameter lists, and answered under their keys
+    assert [["surname", "forename"], ["__typename", "__id"]] in plan.parameters.values()
+    record = {"result": {TYPE_KEY: "Offender", SCALARS_KEY: [["__typename", "__id"], ["A", "B"]]}}
+    spread_scalars([record])
+    assert record["result"] == {TYPE_KEY: "Offender", "__typename": "A", "__id": "B"}
     assert not re.fullmatch(r"[_A-Za-z][_0-9A-Za-z]*", TYPE_KEY)
     assert not re.fullmatch(r"[_A-Za-z][_0-9A-Za-z]*", ID_KEY)
+
+
+def test_the_text_does_not_change_with_the_scalars_selected_or_their_aliases() -> None:
+    """A document that selects other stored scalars, or aliases them, runs on the same plan."""
+
+    def text(link: Selected, *scalars: Selected) -> str:
+        address = node("address", "Address", *scalars)
+        edges = node("edges", "AddressLink", link, address)
+        addresses = node("addresses", "AddressLinkConnection", edges, first=5)
+        return roots.plan_offender(offender(*scalars, addresses), ANALYST, "off_1").cypher
+
+    one = text(leaf("from"), leaf("id"), leaf("postcode"))
+    assert text(leaf("main", key="m"), leaf("id", key="who"), leaf("town", key="t")) == one
+    assert all(name not in one for name in ("postcode", "town", "main"))
+    assert text(leaf("from")) != one  # no stored scalar at all is another shape
 
 
 def test_the_same_list_twice_under_two_aliases_keeps_both() -> None:
