@@ -177,10 +177,13 @@ class GroupCommit:
     @contextlib.contextmanager
     def own_record(self, at_once: int) -> Iterator[bool]:
         """Whether a read may write its own record now, when `at_once` reads may do so at
-        once (and counts it while it does). A commit per read is faster than a shared one
-        alone or among few, and slower among many (closed loops through `Database`, depth-1
-        reads: 369 against 251 requests/s for 1 worker, 788 against 685 for 8, 800 against 926
-        for 32), so past the bound the others share group commits."""
+        once (and counts it while it does); past the bound the others share group commits.
+        Through `Database` alone a commit per read was faster alone or among few and slower
+        among many (closed loops, depth-1 reads: 369 against 251 requests/s for 1 worker, 788
+        against 685 for 8, 800 against 926 for 32); through the whole API, where the API
+        process is the bottleneck, throughput at 8 and 32 clients was the same with a bound
+        of 4 or 64 and p95 lower with 64 (a read waiting for a group commit waits for the
+        batch ahead of it too), so the default bound is the driver's pool size."""
         if self.own_records >= at_once:
             yield False
             return

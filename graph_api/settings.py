@@ -91,11 +91,12 @@ class Settings(BaseSettings):
         "(`graph-api bench --targets api-noaudit`); never in production.",
     )
     graph_api_audit_in_read: int = Field(
-        default=4,
+        default=64,
         ge=0,
         description="How many reads at once may write their request's audit record in their "
-        "own statement (one round trip and one commit; the rest share group commits). Such a "
-        "read is a write transaction: on a Neo4j cluster it runs on the leader. 0: never.",
+        "own statement (one round trip and one commit; the rest share group commits). The "
+        "default, the driver's pool size, lets every lone read do it. Such a read is a write "
+        "transaction: on a Neo4j cluster it runs on the leader. 0: never.",
     )
     graph_api_plan_rehearsal: bool = Field(
         default=True,
