@@ -7,10 +7,12 @@ from contextlib import contextmanager
 from pathlib import Path  # noqa: TC003 - typer reads option annotations at runtime
 from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
+import neo4j
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from graph_api.cypher_files import migrations
 from graph_api.db import (
     DatabaseAccessError,
     LocalServer,
@@ -25,6 +27,8 @@ from graph_api.settings import get_settings
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+
+    from graph_api.settings import Settings
 
 app = typer.Typer(
     help="Offender Graph API: run the local database, seed synthetic data, serve GraphQL.",
@@ -315,6 +319,7 @@ def serve(
     from graph_api.request_log import configure_logging
 
     settings = get_settings()
+    _refuse_a_schema_behind(settings)
     uvicorn.run(
         "graph_api.app:create_app",
         factory=True,
@@ -328,6 +333,24 @@ def serve(
         proxy_headers=False,
         server_header=False,
     )
+
+
+def _refuse_a_schema_behind(settings: Settings) -> None:
+    """Exit with a clear line when the database lacks migrations this code needs (a statement
+    may name an index in a hint, and would fail); a database that does not answer yet is
+    left to the server, which waits for it."""
+    try:
+        driver, target = open_sync_driver(settings)
+        with driver:
+            done = applied_versions(driver, target.database)
+    except (DatabaseAccessError, neo4j.exceptions.Neo4jError, OSError) as error:
+        console.print(f"[yellow]warning:[/yellow] the schema was not checked: {error}")
+        return
+    pending = [f"{m.version:04d}_{m.name}" for m in migrations() if m.version not in done]
+    if pending:
+        fail(
+            f"the database lacks migrations {', '.join(pending)}: run `graph-api db migrate` first"
+        )
 
 
 # --- commands other packages add ------------------------------------------------------------

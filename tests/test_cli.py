@@ -82,3 +82,25 @@ def test_graph_api_bench_is_there_through_its_entry_point() -> None:
     assert shown.returncode == 0, shown.stderr
     assert "--concurrency" in shown.stdout
     assert "--smoke" in shown.stdout
+
+
+def test_serve_refuses_a_database_that_lacks_migrations(
+    settings: Settings, driver: neo4j.Driver, database: str
+) -> None:
+    """A statement may name an index in a hint: `serve` names the missing migration and exits
+    rather than answer some pages with a database error."""
+    from graph_api.cypher_files import migrations
+
+    latest = migrations()[-1]
+    driver.execute_query(
+        "MATCH (m:Migration {version: $v}) DELETE m", v=latest.version, database_=database
+    )
+    try:
+        result = run_cli("serve", "--port", "1")  # refused before it would bind
+        assert_one_clear_line(result, f"{latest.version:04d}_{latest.name}", "graph-api db migrate")
+    finally:
+        driver.execute_query(
+            "MERGE (m:Migration {version: $v}) SET m.name = $name, m.checksum = $checksum, "
+            "m.appliedAt = datetime()",
+            v=latest.version, name=latest.name, checksum=latest.checksum, database_=database,
+        )  # fmt: skip

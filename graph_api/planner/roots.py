@@ -285,7 +285,20 @@ def plan_offenders(
     # managing agency, its offenders are sought by index, with the filters, and each is tested
     # for scope (national page of 50, one risk level: 92 -> 18 ms at the database); without
     # one, the scope is read first (managed, then shared) and filtered.
-    if filters and filters.get("managingAgency"):
+    in_order = ""
+    if filters and filters.get("managingAgency") and order_by == "SURNAME":
+        # The agency's offenders in page order from the (agency, surname, id) index, filters
+        # and scope tested on the way, until the page is full: a page reads about as many
+        # entries as it shows, not the agency's every match. Neo4j's planner would rather seek
+        # the (agency, risk level) index and sort all it found, hence the hint (national page
+        # of 50, two levels, through the driver: 13.3 -> 3.8 ms; every level: 23.2 -> 2.7 ms).
+        matching = (
+            "MATCH (o:Offender) USING INDEX o:Offender(managingAgency, surname, id) "
+            f"WHERE o.surname IS NOT NULL AND o.id IS NOT NULL AND {conditions} "
+            f"AND {access.in_scope('o', 'sa')}"
+        )
+        in_order = "o.managingAgency, "  # one agency: the index's own order
+    elif filters and filters.get("managingAgency"):
         # A composite index seeks only with a predicate on each of its properties: (agency,
         # risk level) when levels are asked for, else (agency, id).
         seek = "" if filters.get("riskLevels") else "o.id IS NOT NULL AND "
@@ -296,7 +309,7 @@ def plan_offenders(
         selection,
         matching,
         f"WITH o, {key} AS k WHERE {_keyset(decode_cursor(after), statement, 'k', 'o')}"
-        f" ORDER BY k ASC, o.id ASC LIMIT {statement.param(size + 1)}"
+        f" ORDER BY {in_order}k ASC, o.id ASC LIMIT {statement.param(size + 1)}"
         f" WITH o, k, {access.ceiling('o', 's0')} AS c"
         f" RETURN k, o.id AS id, {item} AS item",
     )

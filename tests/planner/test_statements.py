@@ -174,3 +174,19 @@ def test_a_page_discloses_only_the_rows_it_shows() -> None:
     size = next(name for name, value in plan.parameters.items() if value == 5)
     assert re.search(rf"IN rows WHERE (row\d+)\.id IS NOT NULL\]\[0\.\.\${size}\]", plan.disclosed)
     assert ".item.`rows`.`node`" in plan.disclosed
+
+
+def test_an_agencys_page_in_surname_order_reads_the_index_in_page_order() -> None:
+    """Only the surname order of one agency has an index in that order (migration 0013)."""
+    selection = node("offenders", "OffenderConnection", node("edges", "OffenderEdge",
+                     node("node", "Offender", leaf("surname"))))  # fmt: skip
+    hint = "USING INDEX o:Offender(managingAgency, surname, id)"
+
+    def cypher(filters: dict[str, str] | None, order: str) -> str:
+        return roots.plan_offenders(selection, ANALYST, filters, order, 5, None).cypher
+
+    agency = {"managingAgency": "MET"}
+    assert hint in cypher(agency, "SURNAME")
+    assert "ORDER BY o.managingAgency, k ASC, o.id ASC" in cypher(agency, "SURNAME")
+    assert hint not in cypher(agency, "DATE_OF_BIRTH")
+    assert hint not in cypher(None, "SURNAME")

@@ -172,16 +172,17 @@ async def test_offenders_filters_and_orders_in_scope(
     )[0]["a"]
     query = (
         """query($after: String) { offenders(filter: {managingAgency: "%s", riskLevels: [HIGH, VERY_HIGH]},
-        orderBy: SURNAME, first: 5, after: $after) { edges { cursor node { id surname riskLevel
-        managingAgency { code } } } pageInfo { hasNextPage endCursor } } }"""
+        orderBy: SURNAME, first: 5, after: $after) { totalCount edges { cursor node { id surname
+        riskLevel managingAgency { code } } } pageInfo { hasNextPage endCursor } } }"""
         % agency
     )
     token = mint(agency)
-    surnames, after = [], None
+    surnames, after, counts = [], None, set()
     while True:
         body = await graphql(query, {"after": after}, token=token)
         assert "errors" not in body, body
         page = body["data"]["offenders"]
+        counts.add(page["totalCount"])
         for edge in page["edges"]:
             assert edge["node"]["riskLevel"] in {"HIGH", "VERY_HIGH"}
             assert edge["node"]["managingAgency"]["code"] == agency
@@ -196,6 +197,7 @@ async def test_offenders_filters_and_orders_in_scope(
         a=agency,
     )
     assert surnames == [r["s"] for r in expected]
+    assert counts == {len(expected)}
 
 
 async def test_search_offenders_is_fuzzy_and_phonetic(
