@@ -274,7 +274,8 @@ def plan_offenders(
     size = page_size(first)
     statement, projector = _statement(principal)
     statement.parameters["riskOrder"] = _RISK_ORDER
-    conditions = _offender_filters(statement, filters or {})
+    filters = filters or {}
+    conditions = _offender_filters(statement, filters)
     key = _ORDER_KEYS[order_by]
     item = _edge_map(
         selection,
@@ -286,7 +287,8 @@ def plan_offenders(
     # for scope (national page of 50, one risk level: 92 -> 18 ms at the database); without
     # one, the scope is read first (managed, then shared) and filtered.
     in_order = ""
-    if filters and filters.get("managingAgency") and order_by == "SURNAME":
+    agency = filters.get("managingAgency")
+    if agency and order_by == "SURNAME":
         # The agency's offenders in page order from the (agency, surname, id) index, filters
         # and scope tested on the way, until the page is full: a page reads about as many
         # entries as it shows, not the agency's every match. Neo4j's planner would rather seek
@@ -298,7 +300,7 @@ def plan_offenders(
             f"AND {access.in_scope('o', 'sa')}"
         )
         in_order = "o.managingAgency, "  # one agency: the index's own order
-    elif filters and filters.get("managingAgency"):
+    elif agency:
         # A composite index seeks only with a predicate on each of its properties: (agency,
         # risk level) when levels are asked for, else (agency, id).
         seek = "" if filters.get("riskLevels") else "o.id IS NOT NULL AND "
