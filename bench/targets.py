@@ -225,8 +225,9 @@ class ApiServer(ChildServer):
     off). Its access log goes to `log_path`: it costs what it costs in production but does not
     flood the terminal."""
 
-    async def start(self, timeout: float = 60.0) -> None:
-        """Start the server and wait until /readyz says the database answers."""
+    async def start(self, timeout: float = 120.0) -> None:
+        """Start the server and wait until /readyz says the database answers (and, on a cold
+        database, has planned the trusted documents' statements: up to a minute)."""
         script = Path(sys.executable).with_name("graph-api")  # the venv's console script
         command = [str(script)] if script.exists() else [sys.executable, "-c", _SERVE_MAIN]
         command += ["serve", "--host", "127.0.0.1", "--port", str(self.port)]

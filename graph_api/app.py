@@ -19,6 +19,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET
 
 from graph_api import cypher_files, events
 from graph_api.client_guard import install_body_read_deadline
@@ -35,6 +36,7 @@ from graph_api.request_log import RequestObserver, observation
 from graph_api.schema import RegisterSchema, build_schema
 from graph_api.schema.context import ConnectionContext, RequestContext
 from graph_api.settings import Settings, get_settings
+from graph_api.trusted_documents import DocumentRefused, TrustedDocuments
 from graph_api.web import web_routes
 from graph_api.websocket import RegisterSocket
 
@@ -79,11 +81,25 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
         schema: RegisterSchema,
         context: Callable[[Request], Awaitable[RequestContext]],
         socket_context: Callable[[WebSocket], ConnectionContext],
+        trusted: TrustedDocuments,
         **options: Any,
     ) -> None:
         super().__init__(schema, **options)
         self._context = context
         self._socket_context = socket_context
+        self.trusted = trusted
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """A document that cannot be run (`graph_api.trusted_documents`) is refused with its
+        code, as a GraphQL error (HTTP 400)."""
+        try:
+            return await super().run(request, context, root_value)
+        except DocumentRefused as refusal:
+            seen = observation(request.scope)
+            if seen is not None:
+                seen.code = refusal.code
+            body = {"data": None, "errors": [refusal.error(request_id(request))]}
+            return JSONResponse(body, status_code=refusal.status_code)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -99,9 +115,10 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
     def decode_json(self, data: str | bytes) -> object:
         """Malformed bodies are the client's error (400), never a 500 or a dropped connection."""
         try:
-            return decode_body(data)
+            body = decode_body(data)
         except MalformedBody as error:
             raise HTTPException(400, str(error)) from None
+        return self.trusted.resolve(body)
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -196,6 +213,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # What exists now (modules, the schema, the driver) lives as long as the process:
         # frozen, the collector's full passes skip it. Unfrozen, each full pass walked some
         # 110,000 objects for 60-80 ms, the p99 of every request in flight meanwhile.
+        # The trusted documents' statements are planned before /readyz says ready.
+        await trusted.declare_plans(schema, database, settings)
         gc.collect()
         gc.freeze()
         yield
@@ -285,10 +304,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The explorer's pages first: in development mode they answer GET /graphql with GraphiQL.
     app.include_router(web_routes(settings, database))
     schema = build_schema(settings)
+    trusted = TrustedDocuments.from_settings(settings)
     graphql = GraphQLEndpoint(
         schema,
         context,
         socket_context,
+        trusted,
         graphql_ide=None,  # GraphiQL is served from local files by graph_api/web.py
         allow_queries_via_get=False,
         # graphql-transport-ws only: the old graphql-ws lets a client subscribe uninitialised.

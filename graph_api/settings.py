@@ -127,6 +127,19 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "web" / "dist",
         description="The built explorer (`npm run build` in web/), served at `/`.",
     )
+    graph_api_trusted_documents: Path | None = Field(
+        default=PROJECT_ROOT / "web" / "dist" / "trusted-documents.json",
+        description='Manifest of trusted documents, `{"<sha256>": "<document>"}` '
+        "(graphql-codegen's persisted documents; by default the built explorer's): clients "
+        'may send `documentId: "sha256:<hex>"` instead of the text, and their queries are planned '
+        "before /readyz says ready (graph_api/trusted_documents.py). A missing file: none.",
+    )
+    graph_api_trusted_documents_only: bool = Field(
+        default=False,
+        description="Run only the trusted documents (by id, or as text the manifest holds); "
+        "any other document is PERSISTED_DOCUMENT_REQUIRED. For deployments whose clients are "
+        "known apps; GraphiQL and ad-hoc documents stop working.",
+    )
     graph_api_oidc_issuer: str | None = Field(
         default=None,
         description="OpenID Connect issuer the explorer signs in with (authorization code + "

@@ -12,8 +12,10 @@ acknowledged before. The socket then closes with a clear code:
 - 1013 (try again later): the agency list could not be read (the database is down).
 
 A subscription past `GRAPH_API_MAX_SUBSCRIPTIONS_PER_CONNECTION` gets an `error` message with
-`extensions.code` LIMIT_EXCEEDED, and only subscriptions run over a socket (queries and
-mutations go over HTTP, where each has its own audit record and Idempotency-Key).
+`extensions.code` LIMIT_EXCEEDED. A subscription may name a trusted document by `documentId`,
+as over HTTP (`graph_api.trusted_documents`); its refusals are `error` messages too. Only
+subscriptions run over a socket (queries and mutations go over HTTP, where each has its own
+audit record and Idempotency-Key).
 """
 
 from __future__ import annotations
@@ -31,11 +33,13 @@ from strawberry.types.graphql import OperationType
 from graph_api import events
 from graph_api.errors import ApiError
 from graph_api.schema.context import ConnectionContext
+from graph_api.trusted_documents import DocumentRefused
 
 if TYPE_CHECKING:
     from strawberry.schema import BaseSchema
     from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
         ConnectionInitMessage,
+        ErrorMessage,
         Message,
         SubscribeMessage,
     )
@@ -149,6 +153,18 @@ class RegisterSocket(BaseGraphQLTransportWSHandler[ConnectionContext, None]):
                 }
             )
             return
+        payload = message.get("payload")
+        if self.connection_acknowledged and isinstance(payload, dict):
+            try:  # a trusted document's id, or a text only the manifest may hold
+                message["payload"] = self.view.trusted.resolve(payload)  # type: ignore[attr-defined]
+            except DocumentRefused as refusal:
+                refused: ErrorMessage = {
+                    "id": message["id"],
+                    "type": "error",
+                    "payload": [refusal.error()],  # type: ignore[list-item]
+                }
+                await self.send_message(refused)
+                return
         await super().handle_subscribe(message)
 
     async def shutdown(self) -> None:

@@ -16,7 +16,10 @@ const config: CodegenConfig = {
         strictScalars: true,
         scalars: { Date: "string", DateTime: "string", ID: "string" },
       },
-      presetConfig: { fragmentMasking: false },
+      // Each document also gets its SHA-256 (`__meta__.hash`), and src/gql/persisted-documents.json
+      // maps each hash to its text: the API's trusted documents (graph_api/trusted_documents.py),
+      // copied into dist/ by vite.config.ts. The explorer sends the hash, not the text.
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: "sha256" } },
     },
   },
 };

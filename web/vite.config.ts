@@ -1,11 +1,29 @@
 /// <reference types="vitest" />
 // Three pages, every asset bundled locally (no CDN at run time): the explorer, GraphiQL and
 // the API docs. The API serves dist/ (graph_api/web.py).
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
+
+/** The explorer's documents by hash (graphql-codegen), as dist/trusted-documents.json: the API
+ * loads them as its trusted documents, takes them by id and plans them before it is ready. */
+function trustedDocuments(): Plugin {
+  return {
+    name: "trusted-documents",
+    apply: "build",
+    generateBundle() {
+      this.emitFile({
+        type: "asset",
+        fileName: "trusted-documents.json",
+        source: readFileSync(resolve(__dirname, "src/gql/persisted-documents.json"), "utf-8"),
+      });
+    },
+  };
+}
 
 export default defineConfig({
   base: "/",
+  plugins: [trustedDocuments()],
   build: {
     outDir: "dist",
     emptyOutDir: true,

@@ -143,6 +143,12 @@ class Database:
         """The database was lost and the most used statements are not planned again yet."""
         return self.plans.cold
 
+    def plan_ahead(self) -> None:
+        """Statements were declared (`PlanWarmth.declare`): rehearse those not planned yet as
+        after a loss, before `/readyz` says ready."""
+        self.plans.cold = True
+        self._warm_if_cold()
+
     def _warm_if_cold(self) -> None:
         """The database answered or was lost: if it was lost, rehearse the most used statements
         once it answers (in the background, outside any request's deadline: an empty context)."""
@@ -204,7 +210,7 @@ class Database:
             )
         self.plans.warmed(losses)
         log.info(
-            "rehearsed %d statements in %.1f s after the database was lost",
+            "rehearsed %d statements in %.1f s",
             rehearsed,
             loop.time() - began,
         )

@@ -165,6 +165,16 @@ class PlanWarmth:
             shape.writes = shape.writes or writes
         shape.uses += 1
 
+    def declare(self, cypher: str, parameters: Mapping[str, Any], writes: bool) -> None:
+        """`cypher` will be sent with parameters like `parameters` (a trusted document's
+        statement, `graph_api/trusted_documents.py`): keep it as a shape to rehearse, though it
+        has not run yet."""
+        key = hash(cypher)
+        if key not in self._shapes:
+            self._shapes[key] = Shape(cypher, dict(parameters), writes)
+            if len(self._shapes) > REMEMBERED_SHAPES:
+                self._shapes.popitem(last=False)
+
     def most_used(self, count: int = WARM_STATEMENTS) -> list[Shape]:
         """The `count` shapes run most often, those that write first, then most used first."""
         return sorted(self._shapes.values(), key=_precedence)[:count]

@@ -75,7 +75,7 @@ def api_server(settings: Settings, photo_dir: Path, log_name: str, **env: str) -
         server = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 120  # a cold database plans the explorer first
             while True:
                 try:
                     if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:

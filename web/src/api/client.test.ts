@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError, fetchDocument } from "./client";
+import { ApiError, documentFields, fetchDocument, request } from "./client";
+import { MeQuery } from "./documents";
+import persisted from "../gql/persisted-documents.json";
 import { setSession } from "../auth/session";
 
 afterEach(() => {
@@ -28,5 +30,26 @@ describe("fetchDocument (the MAPPA pack)", () => {
   it("names the status when the answer is not the API's JSON", async () => {
     vi.stubGlobal("fetch", async () => new Response("bad gateway", { status: 502, statusText: "Bad Gateway" }));
     await expect(fetchDocument("/mappa/x/pack.pdf")).rejects.toMatchObject({ code: "HTTP_502", message: "Bad Gateway" });
+  });
+});
+
+describe("request (GraphQL)", () => {
+  it("names a generated document by its id, a trusted document of the API", async () => {
+    const sent: string[] = [];
+    vi.stubGlobal("fetch", async (_path: string, init: { body: string }) => {
+      sent.push(init.body);
+      return new Response(JSON.stringify({ data: { me: { userId: "u" } } }), { status: 200 });
+    });
+    await request(MeQuery);
+    const body = JSON.parse(sent[0]!) as { documentId: string; query?: string };
+    expect(body.query).toBeUndefined();
+    expect(body.documentId).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // The id is one of the manifest's (dist/trusted-documents.json), which holds the text.
+    const text = (persisted as Record<string, string>)[body.documentId.slice("sha256:".length)];
+    expect(text).toContain("query Me");
+  });
+
+  it("sends the text of a document without an id", () => {
+    expect(documentFields("query { me { userId } }")).toEqual({ query: "query { me { userId } }" });
   });
 });

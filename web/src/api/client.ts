@@ -58,6 +58,18 @@ export async function fetchDocument(path: string): Promise<Blob> {
   throw new ApiError(refusal.message ?? response.statusText, code);
 }
 
+/**
+ * How a request names its document: by id (`sha256:` and the hash graphql-codegen gave it,
+ * one of the API's trusted documents), or, for a document without one, by its text.
+ */
+export function documentFields(document: {
+  toString(): string;
+  __meta__?: Record<string, unknown>;
+}): { documentId: string } | { query: string } {
+  const hash = document.__meta__?.hash;
+  return typeof hash === "string" ? { documentId: `sha256:${hash}` } : { query: document.toString() };
+}
+
 export async function request<TResult, TVariables>(
   document: TypedDocumentString<TResult, TVariables>,
   ...[variables]: TVariables extends Record<string, never> ? [] : [TVariables]
@@ -68,7 +80,7 @@ export async function request<TResult, TVariables>(
     response = await fetch("/graphql", {
       method: "POST",
       headers,
-      body: JSON.stringify({ query: document.toString(), variables: variables ?? {} }),
+      body: JSON.stringify({ ...documentFields(document), variables: variables ?? {} }),
     });
   } catch {
     throw new ApiError("the API cannot be reached", "UNAVAILABLE");

@@ -27,7 +27,7 @@ function harness(after: string | null = null) {
   const live = new LiveSubscription<Delivered>({
     open: (protocol) => { const socket = new FakeSocket(protocol); sockets.push(socket); return socket; },
     init: () => ({ authorization: "Bearer t", purpose: "case review" }),
-    query: "subscription ($after: String) { change: myAgencyChanges(after: $after) { cursor kind } }",
+    document: { query: "subscription ($after: String) { change: myAgencyChanges(after: $after) { cursor kind } }" },
     variables: (cursor) => ({ after: cursor }),
     cursorOf: (d) => d.change.cursor,
     onData: (d) => data.push(d),

@@ -23,7 +23,8 @@ export interface LiveOptions<T> {
   open: (protocol: string) => SocketLike;
   /** The connection_init payload (token and purpose), read at each (re)connection. */
   init: () => Record<string, unknown>;
-  query: string;
+  /** The subscription's document: `{ documentId }` or `{ query }` (api/client.ts documentFields). */
+  document: { documentId: string } | { query: string };
   /** The subscription's variables, given the cursor to resume after (null: from now). */
   variables: (after: string | null) => Record<string, unknown>;
   /** The cursor of a delivered result (kept to resume after). */
@@ -137,7 +138,7 @@ export class LiveSubscription<T> {
         this.sendOn(socket, {
           type: "subscribe",
           id: String(this.serial),
-          payload: { query: this.options.query, variables: this.options.variables(this.cursor) },
+          payload: { ...this.options.document, variables: this.options.variables(this.cursor) },
         });
         this.status("live", "live");
         return;

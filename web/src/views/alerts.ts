@@ -1,7 +1,7 @@
 // "Alerts" in the header: the unread count, and a panel listing `alerts` with "Mark read".
 // Kept live by `myAgencyChanges` over WebSocket (src/live/protocol.ts): each change delivered
 // is announced and the inbox is read again, so another user's change appears within a second.
-import { ApiError, request } from "../api/client";
+import { ApiError, documentFields, request } from "../api/client";
 import { AgencyChangesSubscription, AlertsQuery, MarkAlertsReadMutation, UnreadAlertsQuery } from "../api/documents";
 import type { AgencyChangesSubscription as Change, AlertRowFragment } from "../gql/graphql";
 import type { Session } from "../auth/session";
@@ -51,7 +51,7 @@ export class AlertsControl {
     this.live = new LiveSubscription<Change>({
       open: (protocol) => new WebSocket(socketUrl(), protocol) as unknown as SocketLike,
       init: () => ({ authorization: `Bearer ${this.current.token}`, purpose: this.current.purpose ?? "" }),
-      query: AgencyChangesSubscription.toString(),
+      document: documentFields(AgencyChangesSubscription),
       variables: (after) => ({ after }),
       cursorOf: (data) => data.myAgencyChanges.cursor,
       onData: (data) => this.changed(data),
