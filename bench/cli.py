@@ -113,6 +113,20 @@ def _cold_documents_run(options: Any, count: int) -> None:
     console.print(f"bench/results/{output}.md")
 
 
+def _explorer_first_use_run(options: Any) -> None:
+    """`bench --explorer-first-use`: the explorer's views on an empty plan cache."""
+    import asyncio
+
+    from bench.explorer_first_use import run_explorer_first_use
+
+    settings, agency, offenders = _dataset(options, 1)
+    output = options.output or "explorer-first-use"
+    asyncio.run(
+        run_explorer_first_use(settings, agency, offenders[0], output=output, say=console.print)
+    )
+    console.print(f"bench/results/{output}.md")
+
+
 def _events_run(options: Any, subscribers: str, count: int) -> None:
     """`bench --events`: delivery latency and the write overhead of change events."""
     import asyncio
@@ -228,6 +242,14 @@ def bench_command(
             "again, one at a time (bench/cold_documents.py).",
         ),
     ] = None,
+    explorer_first_use: Annotated[
+        bool,
+        typer.Option(
+            "--explorer-first-use",
+            help="The explorer's views on an emptied plan cache, with its trusted documents "
+            "planned at start and without (bench/explorer_first_use.py).",
+        ),
+    ] = False,
     api_port: Annotated[
         int | None, typer.Option(help="Port of the API server the memory and soak modes start.")
     ] = None,
@@ -282,6 +304,9 @@ def bench_command(
         return
     if cold_documents is not None:
         run_step(lambda: _cold_documents_run(chosen, cold_documents))
+        return
+    if explorer_first_use:
+        run_step(lambda: _explorer_first_use_run(chosen))
         return
     if audit_trail is not None:
         run_step(lambda: _audit_trail_run(chosen, audit_trail))

@@ -118,6 +118,15 @@ class TrustedDocuments:
             )
         return cls(documents, only)
 
+    def by_operation(self) -> dict[str, str]:
+        """The id of each document by the names of the operations it defines."""
+        ids = {}
+        for key, text in self.documents.items():
+            for definition in parse(text).definitions:
+                if isinstance(definition, OperationDefinitionNode) and definition.name:
+                    ids[definition.name.value] = key
+        return ids
+
     def resolve(self, body: dict[str, Any]) -> dict[str, Any]:
         """The request `body` with its document's text as `query`: taken from the manifest
         when it names one by `documentId`; or `DocumentRefused`."""
@@ -154,6 +163,8 @@ class TrustedDocuments:
     ) -> int:
         """Run each query of the manifest as a rehearsal and declare the statements it would
         send to `database`, to be planned before `/readyz` says ready. Returns how many."""
+        if not self.documents:
+            return 0
         rehearsal = _Rehearsal()
         for key, text in self.documents.items():
             try:
@@ -176,13 +187,14 @@ class TrustedDocuments:
                     context_value=context,
                     operation_name=operation,
                 )
-        # The group commit of audit records, which every request of several fields waits for.
+        # What requests wait for besides their own statement: the agency list (identifying
+        # the caller) and the group commit of audit records (a request of several fields).
         record = audit_record(_REHEARSER, "rehearsal", None, None, Disclosure())
+        rehearsal.statements.setdefault(AGENCIES, (AGENCIES, {}, False))
         rehearsal.statements.setdefault(AUDIT_RECORDS, (AUDIT_RECORDS, {"records": [record]}, True))
         for cypher, parameters, writes in rehearsal.statements.values():
             database.plans.declare(cypher, parameters, writes)
-        if rehearsal.statements:
-            database.plan_ahead()
+        database.plan_ahead()
         log.info(
             "%d trusted documents declare %d statements to plan",
             len(self.documents),
@@ -284,11 +296,14 @@ def _rehearsals(text: str, schema: GraphQLSchema) -> list[tuple[str | None, dict
 
 _NONE = object()
 AUDIT_RECORDS = cypher_query("audit_records")
+AGENCIES = cypher_query("agencies")
 
 
 def _sample(kind: GraphQLInputType) -> Any:
     """A value of `kind` for a rehearsal: the statement's text depends on which arguments are
-    given, not on their values (values are parameters)."""
+    given, not on their values (values are parameters); the plan also on the size class of each
+    string or list (1, 2-10, 11-100, ...: `graph_api/db/_database.py`, `_sample`), so strings
+    are sized as real ones are."""
     if isinstance(kind, GraphQLNonNull):
         kind = kind.of_type
     if isinstance(kind, GraphQLList):
@@ -313,7 +328,7 @@ _SCALARS: dict[str, Any] = {
     "Int": 1,
     "Float": 1.0,
     "String": "AB1",  # a plate pattern (`vrm`) with a literal prefix, as most are; a name too
-    "ID": "rehearsal",
+    "ID": "off_0000000",  # an id's length: Neo4j plans by the size class of a string
     "Boolean": False,
     "Date": dt.date(2000, 1, 1).isoformat(),
     "DateTime": dt.datetime(2000, 1, 1, tzinfo=dt.UTC).isoformat(),

@@ -13,7 +13,6 @@ import httpx
 import pytest
 from events.support import AGENCY_CHANGES, receive, served, socket_to
 
-from graph_api import cypher_files
 from graph_api.app import create_app
 from graph_api.settings import PROJECT_ROOT, Settings
 from graph_api.trusted_documents import ManifestError, TrustedDocuments, document_id
@@ -171,15 +170,11 @@ async def test_a_subscription_by_id_and_only_trusted_ones_over_a_socket(
 
 
 def _explorer_documents() -> dict[str, str]:
-    """The built explorer's documents (make test builds it first), by operation name."""
+    """The built explorer's document ids (make test builds it first), by operation name."""
     if not EXPLORER.is_file():
         pytest.fail("the explorer is not built: run `make web` (make test does)")
-    by_name = {}
-    for text in json.loads(EXPLORER.read_text()).values():
-        for word, name in zip(text.split(), text.split()[1:], strict=False):
-            if word in {"query", "mutation", "subscription"}:
-                by_name[name.split("(")[0]] = document_id(text)
-    return by_name
+    own = Settings(graph_api_trusted_documents=EXPLORER)
+    return TrustedDocuments.from_settings(own).by_operation()
 
 
 async def test_the_explorer_statements_are_planned_before_ready_and_are_those_it_sends(
@@ -242,6 +237,5 @@ async def test_the_explorer_statements_are_planned_before_ready_and_are_those_it
             )
             assert "errors" not in response.json(), (name, response.json())
         sent = {shape.cypher for shape in database.plans.most_used(1_000) if shape.uses}
-    sent.discard(cypher_files.query("agencies"))  # identifying the caller, not a document
     assert sent, "the views sent no statement"
     assert sent <= declared, f"{len(sent - declared)} statements sent were not declared"

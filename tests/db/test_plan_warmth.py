@@ -4,8 +4,9 @@ run together (graph_api/db/_plan_warmth.py, issue 12 item 3)."""
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from graph_api.db._database import _sample
 from graph_api.db._plan_warmth import PlanWarmth
 
 if TYPE_CHECKING:
@@ -148,3 +149,17 @@ async def test_a_first_run_that_gives_up_waiting_for_its_turn_hands_nothing_on()
     release.set()
     assert await holder == "slow"
     assert await warmth.run("THIRD", lambda: asyncio.sleep(0, "third")) == "third"
+
+
+def test_a_rehearsal_keeps_each_list_in_its_size_class() -> None:
+    """Neo4j plans by the size class of each list parameter (1, 2-10, 11-100, ...): a rehearsal
+    cuts a list to the fewest items of its class, never below it, so it plans the plan the
+    requests use (a two-item list cut to one planned a plan no request used)."""
+    parameters: dict[str, Any] = {"id": "off_0000001", "fields": [["id", "surname"], ["a", "b"]]}
+    parameters |= {name: list(range(n)) for name, n in (("one", 1), ("ten", 10), ("batch", 32))}
+    parameters |= {"huge": list(range(1_500)), "none": []}
+    sampled = _sample(parameters)
+    assert sampled["id"] == "off_0000001"
+    assert sampled["fields"] == parameters["fields"]
+    sizes = {name: len(sampled[name]) for name in ("one", "ten", "batch", "huge", "none")}
+    assert sizes == {"one": 1, "ten": 2, "batch": 11, "huge": 1_001, "none": 0}
