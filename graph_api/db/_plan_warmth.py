@@ -82,7 +82,7 @@ class PlanWarmth:
         #: While cold: how many first runs have a turn, and those waiting for one (see
         #: `_precedence`, then in order of arrival).
         self._turns_taken = 0
-        self._turn_queue: list[tuple[int, int, int, asyncio.Future[None]]] = []
+        self._turn_queue: list[tuple[int, int, int, int, asyncio.Future[None]]] = []
         self._arrivals = itertools.count()
 
     async def run(self, cypher: str, work: Callable[[], Awaitable[T]]) -> T:
@@ -176,8 +176,11 @@ class PlanWarmth:
                 self._shapes.popitem(last=False)
 
     def most_used(self, count: int = WARM_STATEMENTS) -> list[Shape]:
-        """The `count` shapes run most often, those that write first, then most used first."""
-        return sorted(self._shapes.values(), key=_precedence)[:count]
+        """The `count` shapes to rehearse, in `_precedence` order: at start the declared ones
+        too; after a loss only those requests sent (a declared one planned on a cold JVM takes
+        CPU from live requests for a statement nobody has asked for yet)."""
+        shapes = [shape for shape in self._shapes.values() if shape.uses or not self.losses]
+        return sorted(shapes, key=_precedence)[:count]
 
     def forget(self) -> None:
         """The database was lost (it may have restarted): nothing counts as planned, and the
@@ -192,9 +195,10 @@ class PlanWarmth:
             self.cold = False
 
 
-def _precedence(shape: Shape | None) -> tuple[int, int]:
-    """Which first run goes before which while cold (smaller first): statements that write (an
-    audit record's: every request waits for one), then the most used."""
+def _precedence(shape: Shape | None) -> tuple[int, int, int]:
+    """Which first run goes before which while cold (smaller first): statements requests have
+    sent before those only declared (`declare`), and among them those that write (an audit
+    record's: every request waits for one), then the most used."""
     if shape is None:
-        return (1, 0)
-    return (0 if shape.writes else 1, -shape.uses)
+        return (0, 1, 0)
+    return (0 if shape.uses else 1, 0 if shape.writes else 1, -shape.uses)

@@ -163,3 +163,22 @@ def test_a_rehearsal_keeps_each_list_in_its_size_class() -> None:
     assert sampled["fields"] == parameters["fields"]
     sizes = {name: len(sampled[name]) for name in ("one", "ten", "batch", "huge", "none")}
     assert sizes == {"one": 1, "ten": 2, "batch": 11, "huge": 1_001, "none": 0}
+
+
+def test_declared_statements_are_rehearsed_after_those_requests_sent() -> None:
+    """A trusted document's statement, declared before any request sent it, is rehearsed at
+    start after every statement requests did send (writes first, then the most used); after a
+    loss only what requests sent is."""
+    plans = PlanWarmth()
+    plans.declare("declared write", {}, writes=True)
+    plans.remember("sent read", {}, writes=False)
+    plans.remember("sent write", {}, writes=True)
+    plans.declare("sent read", {"ignored": 1}, writes=False)  # known already: unchanged
+    assert [shape.cypher for shape in plans.most_used()] == [
+        "sent write",
+        "sent read",
+        "declared write",
+    ]
+    assert plans.most_used()[1].parameters == {}
+    plans.forget()  # after a loss, only what requests sent
+    assert [shape.cypher for shape in plans.most_used()] == ["sent write", "sent read"]
