@@ -49,6 +49,21 @@ describe("request (GraphQL)", () => {
     expect(text).toContain("query Me");
   });
 
+  it("sends the text when the API does not know the id (a deployment under way)", async () => {
+    const sent: { documentId?: string; query?: string }[] = [];
+    vi.stubGlobal("fetch", async (_path: string, init: { body: string }) => {
+      const body = JSON.parse(init.body) as { documentId?: string; query?: string };
+      sent.push(body);
+      const answer = body.documentId
+        ? { data: null, errors: [{ message: "no trusted document has the id", extensions: { code: "PERSISTED_DOCUMENT_NOT_FOUND" } }] }
+        : { data: { me: { userId: "u" } } };
+      return new Response(JSON.stringify(answer), { status: body.documentId ? 400 : 200 });
+    });
+    expect(await request(MeQuery)).toEqual({ me: { userId: "u" } });
+    expect(sent.map((body) => Object.keys(body).sort())).toEqual([["documentId", "variables"], ["query", "variables"]]);
+    expect(sent[1]!.query).toContain("query Me");
+  });
+
   it("sends the text of a document without an id", () => {
     expect(documentFields("query { me { userId } }")).toEqual({ query: "query { me { userId } }" });
   });

@@ -74,18 +74,13 @@ export async function request<TResult, TVariables>(
   document: TypedDocumentString<TResult, TVariables>,
   ...[variables]: TVariables extends Record<string, never> ? [] : [TVariables]
 ): Promise<TResult> {
-  const headers: Record<string, string> = { "Content-Type": "application/json", ...sessionHeaders() };
-  let response: Response;
-  try {
-    response = await fetch("/graphql", {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ ...documentFields(document), variables: variables ?? {} }),
-    });
-  } catch {
-    throw new ApiError("the API cannot be reached", "UNAVAILABLE");
+  const sent = variables ?? {};
+  let answer = await post<TResult>({ ...documentFields(document), variables: sent });
+  // An API that does not know this build's documents yet (a deployment under way, or a
+  // development server): the same request with the text.
+  if (answer.errors?.[0]?.extensions?.code === "PERSISTED_DOCUMENT_NOT_FOUND") {
+    answer = await post<TResult>({ query: document.toString(), variables: sent });
   }
-  const answer = (await response.json()) as GraphQLAnswer<TResult>;
   const error = answer.errors?.[0];
   if (error) {
     const code = error.extensions?.code ?? "INTERNAL_SERVER_ERROR";
@@ -94,4 +89,15 @@ export async function request<TResult, TVariables>(
   }
   if (!answer.data) throw new ApiError("the API answered no data", "INTERNAL_SERVER_ERROR");
   return answer.data;
+}
+
+async function post<TResult>(body: Record<string, unknown>): Promise<GraphQLAnswer<TResult>> {
+  const headers: Record<string, string> = { "Content-Type": "application/json", ...sessionHeaders() };
+  let response: Response;
+  try {
+    response = await fetch("/graphql", { method: "POST", headers, body: JSON.stringify(body) });
+  } catch {
+    throw new ApiError("the API cannot be reached", "UNAVAILABLE");
+  }
+  return (await response.json()) as GraphQLAnswer<TResult>;
 }
