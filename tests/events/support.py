@@ -87,6 +87,11 @@ async def served(settings: Settings, **overrides: Any) -> AsyncIterator[str]:
         while not server.started:
             assert not task.done(), "the server did not start"
             await asyncio.sleep(0.02)
+        # Ready, as a load balancer waits: the trusted documents' statements planned first.
+        for _ in range(1_200):
+            if not app.state.database.warming:
+                break
+            await asyncio.sleep(0.1)
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True

@@ -53,11 +53,13 @@ def api_process(settings: Settings) -> Iterator[tuple[str, subprocess.Popen[byte
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        # Ready, not merely up: at start the API plans the explorer's statements (trusted
+        # documents), and on a database that has planned nothing yet that takes a while.
+        deadline = time.monotonic() + 120
         while True:
             assert process.poll() is None, "the API process exited"
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                if httpx.get(url + "/readyz", timeout=2).status_code == 200:
                     break
             assert time.monotonic() < deadline, "the API process did not start"
             time.sleep(0.2)
