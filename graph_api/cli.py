@@ -317,8 +317,13 @@ def serve(
 
     from graph_api.client_guard import GuardedHttpProtocol
     from graph_api.request_log import configure_logging
+    from graph_api.trusted_documents import ManifestError, TrustedDocuments
 
     settings = get_settings()
+    try:  # a manifest that cannot be used is named before the server starts
+        TrustedDocuments.from_settings(settings)
+    except ManifestError as error:
+        fail(str(error))
     _refuse_a_schema_behind(settings)
     uvicorn.run(
         "graph_api.app:create_app",

@@ -104,3 +104,15 @@ def test_serve_refuses_a_database_that_lacks_migrations(
             "m.appliedAt = datetime()",
             v=latest.version, name=latest.name, checksum=latest.checksum, database_=database,
         )  # fmt: skip
+
+
+def test_serve_names_a_trusted_documents_manifest_it_cannot_use(tmp_path: Path) -> None:
+    """A manifest entry whose key is not its text's SHA-256: one line naming the file."""
+    manifest = tmp_path / "trusted.json"
+    manifest.write_text('{"abc": "query { me { userId } }"}')
+    wide = {
+        "COLUMNS": "250",
+        "GRAPH_API_TRUSTED_DOCUMENTS": str(manifest),
+    }  # one line, path and all
+    result = run_cli("serve", "--port", "1", **wide)
+    assert_one_clear_line(result, "trusted document abc", "not the SHA-256 of its text")
