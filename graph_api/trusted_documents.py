@@ -254,7 +254,6 @@ class _Rehearsal:
 
     def __init__(self) -> None:
         self.statements: dict[str, tuple[str, dict[str, Any], bool]] = {}
-        self.timeout = 1.0
 
     async def read(self, cypher: str, parameters: Mapping[str, Any] | None = None) -> Any:
         self._keep(cypher, parameters, writes=False)

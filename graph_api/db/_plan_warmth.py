@@ -25,6 +25,11 @@ slowly (1-4 s a statement on the national dataset, against 0.1-0.4 s warm), and 
 planned side by side on two cores all finished late together, where planned in turn the first
 of them serves after its own few seconds. Warm, first runs of different shapes go side by side.
 The rehearsal plans in the same order.
+
+An app's statements can be known before any request sends them: the trusted documents'
+(`graph_api/trusted_documents.py`) are declared at start (`declare`) as shapes not sent yet, and
+rehearsed then, after any that requests have sent. After a loss only what requests have sent is
+rehearsed.
 """
 
 from __future__ import annotations
