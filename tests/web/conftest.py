@@ -102,6 +102,20 @@ def explorer_url(
 
 
 @pytest.fixture(scope="session")
+def trusted_only_url(
+    settings: Settings, explorer_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The API running only its trusted documents (the built explorer's), in development mode
+    for the sign-in."""
+    photos = tmp_path_factory.mktemp("trusted-photos")
+    with api_server(
+        settings, photos, "server-trusted-only.log",
+        GRAPH_API_DEV_MODE="true", GRAPH_API_TRUSTED_DOCUMENTS_ONLY="true",
+    ) as url:  # fmt: skip
+        yield url
+
+
+@pytest.fixture(scope="session")
 def oidc_explorer(
     settings: Settings, explorer_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, IdentityProvider]]:

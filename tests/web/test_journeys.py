@@ -775,3 +775,40 @@ def test_an_alert_arrives_live_when_another_user_adds_intelligence(
     page.keyboard.press("Escape")
     expect(panel).to_be_hidden()
     expect(alerts).to_be_focused()
+
+
+def test_the_explorer_works_where_only_its_trusted_documents_run(
+    watched: Watched, explorer_url: str, trusted_only_url: str, mint: Callable[..., str]
+) -> None:
+    """With GRAPH_API_TRUSTED_DOCUMENTS_ONLY the explorer still searches, opens a profile with
+    every list and goes live: it sends only its own documents, by id (the subscription too);
+    a document it does not have is refused."""
+    user, token = analyst(explorer_url, mint)  # inputs chosen on the ordinary server
+    offenders = [e["node"] for e in ask(explorer_url, token, OFFENDERS)["offenders"]["edges"]]
+    owner = next(o for o in offenders if o["vehicles"]["edges"])
+    refused = httpx.post(
+        f"{trusted_only_url}/graphql",
+        json={"query": OFFENDERS},
+        headers={"Authorization": f"Bearer {token}", "X-Purpose": PURPOSE},
+        timeout=30,
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["extensions"]["code"] == "PERSISTED_DOCUMENT_REQUIRED"
+
+    only = type(watched)(watched.page, trusted_only_url)  # the same page, the other server
+    sign_in(only, user["user_id"])
+    page = only.page
+    search(only, owner["vehicles"]["edges"][0]["vehicle"]["vrm"])
+    card = page.locator(f"article.result[data-id='{owner['id']}']").first
+    card.get_by_role("button", name="Profile").click()
+    expect(page.locator("#profile-title")).to_have_text(f"{owner['forename']} {owner['surname']}")
+    expect(page.locator(".profile-list[aria-busy]")).to_have_count(0)
+    expect(page.locator("body")).not_to_contain_text("could not be loaded")
+    expect(page.locator("body")).not_to_contain_text("PERSISTED_DOCUMENT")
+    page.get_by_role("button", name=re.compile(r"^Alerts")).click()
+    panel = page.get_by_role("region", name="Alerts")
+    expect(panel.locator(".live-state")).to_contain_text("Live:")
+    expect(panel).not_to_contain_text("Loading alerts")
+    expect(panel).not_to_contain_text("could not be loaded")
+    only.shot("26-trusted-documents-only")
+    watched.problems += only.problems
